@@ -1,0 +1,56 @@
+// First pass over the input: read every file's header (never Pixel Data),
+// classify it, and group the image frames into volumes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "diagnostics/diagnostic.h"
+#include "dicom/file_header.h"
+#include "dicom/input_file.h"
+#include "volume/geometry.h"
+
+namespace lunglens {
+
+// One slice of a volume: frame `frame_index` of file `file_index`.
+struct SeriesSlice {
+  std::size_t file_index = 0;
+  int frame_index = 0;
+  double position_along_normal_mm = 0.0;  // Projection of IPP on the slice normal.
+};
+
+// One candidate volume: frames of one series with consistent orientation,
+// matrix, spacing and acquisition, sorted by position along the slice normal.
+struct SeriesInfo {
+  std::string id;                   // Unique in the scan: SeriesInstanceUID, plus a suffix when split.
+  std::string series_instance_uid;
+  std::string study_instance_uid;
+  std::string description;          // SeriesDescription.
+  std::string modality;
+  int series_number = 0;
+  int acquisition_number = 0;
+
+  std::vector<SeriesSlice> slices;  // Sorted by position_along_normal_mm, ascending.
+  Geometry geometry;                // Grid of the volume that load_series would produce.
+  double slice_step_mm = 0.0;       // Median difference of consecutive projections.
+  bool uniform_step = true;
+  bool gantry_tilt = false;         // Slice axis not orthogonal to the image plane.
+  double gantry_tilt_degrees = 0.0;
+
+  std::int64_t estimated_bytes = 0; // Memory load_series needs for voxels and mask.
+  Diagnostics diagnostics;          // Findings about this series (missing slices, ...).
+};
+
+struct ScanResult {
+  std::vector<FileHeader> headers;  // One per input file, same order.
+  std::vector<SeriesInfo> series;   // Largest volume first.
+  Diagnostics diagnostics;          // Per-file findings: unreadable, skipped kinds, ...
+};
+
+// Scans headers and groups frames into series. Never throws for bad input:
+// every problem becomes a diagnostic that names the file.
+ScanResult scan_files(std::span<const InputFile> files);
+
+}  // namespace lunglens
