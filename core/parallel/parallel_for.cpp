@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -75,7 +76,15 @@ void parallel_for(std::int64_t begin, std::int64_t end,
 
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  for (int t = 1; t < threads; ++t) {
+    // Thread creation can fail (e.g. an exhausted WebAssembly worker pool);
+    // the threads already started and the calling thread share the work anyway.
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   worker();
   for (auto& thread : pool) thread.join();
   if (first_error) std::rethrow_exception(first_error);

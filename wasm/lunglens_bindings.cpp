@@ -1,0 +1,254 @@
+// Embind bindings of the lunglens core. Conversions and buffer ownership
+// only; all logic lives in core/.
+//
+// Buffer ownership across the JavaScript/WebAssembly boundary:
+// - Session.addFile(name, bytes) COPIES the Uint8Array into the WebAssembly
+//   heap; the Session owns the copy until clearFiles() or delete(). The caller
+//   may drop or reuse its array as soon as addFile returns.
+// - Session.voxels() and Session.paddingMask() return typed-array VIEWS into
+//   memory the Session owns (no copy). A view is valid until the next call to
+//   loadSeries(), freeVolume(), clearFiles() or delete(), and until the heap
+//   grows (any call that allocates may grow it; the view then reads as
+//   length 0). Copy the data (view.slice()) to keep it, or ask for a new view.
+// - Everything else is returned as JavaScript values (copies).
+// - A Session must be released with session.delete(); Embind objects are not
+//   garbage collected.
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/heap.h>
+#include <emscripten/val.h>
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dicom/dicom_json.h"
+#include "dicom/series_loader.h"
+#include "dicom/series_scan.h"
+#include "parallel/parallel_for.h"
+
+namespace lunglens::wasm {
+namespace {
+
+using emscripten::val;
+
+val to_js(const Vec3& v) {
+  val array = val::array();
+  for (double x : v) array.call<void>("push", x);
+  return array;
+}
+
+val to_js(const Diagnostic& diagnostic) {
+  val object = val::object();
+  object.set("code", std::string(code_name(diagnostic.code)));
+  object.set("severity", std::string(severity_name(diagnostic.severity)));
+  object.set("file", diagnostic.file);
+  object.set("message", diagnostic.message);
+  return object;
+}
+
+val to_js(const Diagnostics& diagnostics) {
+  val array = val::array();
+  for (const auto& diagnostic : diagnostics) array.call<void>("push", to_js(diagnostic));
+  return array;
+}
+
+val to_js(const Geometry& geometry) {
+  val object = val::object();
+  val size = val::array();
+  for (auto n : geometry.size) size.call<void>("push", static_cast<double>(n));
+  object.set("size", size);
+  object.set("spacingMm", to_js(geometry.spacing_mm));
+  object.set("originMm", to_js(geometry.origin_mm));
+  val axes = val::array();
+  for (const auto& axis : geometry.axes) axes.call<void>("push", to_js(axis));
+  object.set("axes", axes);
+  object.set("voxelVolumeMm3", geometry.voxel_volume_mm3());
+  return object;
+}
+
+val to_js(const SeriesInfo& series, std::size_t index) {
+  val object = val::object();
+  object.set("index", static_cast<double>(index));
+  object.set("id", series.id);
+  object.set("seriesInstanceUid", series.series_instance_uid);
+  object.set("studyInstanceUid", series.study_instance_uid);
+  object.set("description", series.description);
+  object.set("modality", series.modality);
+  object.set("seriesNumber", series.series_number);
+  object.set("slices", static_cast<double>(series.slices.size()));
+  object.set("geometry", to_js(series.geometry));
+  object.set("sliceStepMm", series.slice_step_mm);
+  object.set("uniformStep", series.uniform_step);
+  object.set("gantryTilt", series.gantry_tilt);
+  object.set("gantryTiltDegrees", series.gantry_tilt_degrees);
+  object.set("estimatedBytes", static_cast<double>(series.estimated_bytes));
+  object.set("warnings", to_js(series.diagnostics));
+  return object;
+}
+
+// Estimates the bytes that can still be allocated: the maximum heap size less
+// what the allocator has handed out, less a reserve for decoder buffers and
+// fragmentation. An estimate, so load_series refuses early rather than abort
+// on an out-of-memory error half way through decoding.
+std::int64_t heap_bytes_available() {
+  const std::int64_t reserve = 64 * 1024 * 1024;
+  const std::int64_t maximum = static_cast<std::int64_t>(emscripten_get_heap_max());
+  const std::int64_t allocated = static_cast<std::int64_t>(mallinfo().uordblks);
+  return std::max<std::int64_t>(1, maximum - allocated - reserve);
+}
+
+}  // namespace
+
+class Session {
+ public:
+  // Copies `bytes` (a Uint8Array) into the heap. Returns the file's index.
+  int addFile(const std::string& name, const val& bytes) {
+    const std::size_t length = bytes["length"].as<std::size_t>();
+    auto storage = std::make_unique<std::vector<std::uint8_t>>(length);
+    val heap_view(emscripten::typed_memory_view(length, storage->data()));
+    heap_view.call<void>("set", bytes);
+    names_.push_back(name);
+    storage_.push_back(std::move(storage));
+    scan_.reset();
+    return static_cast<int>(names_.size() - 1);
+  }
+
+  int fileCount() const { return static_cast<int>(names_.size()); }
+
+  // Scans all added files; returns {series: [...], diagnostics: [...]}.
+  val scan() {
+    scan_ = std::make_unique<ScanResult>(scan_files(input_files()));
+    val result = val::object();
+    val series = val::array();
+    for (std::size_t s = 0; s < scan_->series.size(); ++s) series.call<void>("push", to_js(scan_->series[s], s));
+    result.set("series", series);
+    result.set("diagnostics", to_js(scan_->diagnostics));
+    return result;
+  }
+
+  // Decodes series `index` of the last scan. `progress` may be undefined or a
+  // function (done, total) returning false to cancel. Returns {ok, diagnostics}.
+  val loadSeries(int index, const val& progress) {
+    volume_.reset();
+    val result = val::object();
+    if (!scan_) scan();
+    if (index < 0 || static_cast<std::size_t>(index) >= scan_->series.size()) {
+      result.set("ok", false);
+      Diagnostics diagnostics{{DiagnosticCode::invalid_argument, Severity::error, "",
+                               "series index " + std::to_string(index) + " is out of range (" +
+                                   std::to_string(scan_->series.size()) + " series found)"}};
+      result.set("diagnostics", to_js(diagnostics));
+      return result;
+    }
+
+    LoadOptions options;
+    options.max_bytes = heap_bytes_available();
+    if (progress.typeOf().as<std::string>() == "function") {
+      options.progress = [&progress](int done, int total) {
+        const val answer = progress(done, total);
+        return !(answer.typeOf().as<std::string>() == "boolean" && !answer.as<bool>());
+      };
+    }
+
+    LoadResult loaded = load_series(*scan_, static_cast<std::size_t>(index), input_files(), options);
+    result.set("ok", loaded.ok);
+    result.set("diagnostics", to_js(loaded.diagnostics));
+    if (loaded.ok) volume_ = std::make_unique<HuVolume>(std::move(loaded.volume));
+    return result;
+  }
+
+  bool hasVolume() const { return volume_ != nullptr; }
+
+  val geometry() const { return volume_ ? to_js(volume_->geometry) : val::null(); }
+
+  // "int16" or "float32": the type of the array voxels() returns.
+  std::string voxelType() const {
+    if (!volume_) return "";
+    return volume_->voxel_type == VoxelType::int16 ? "int16" : "float32";
+  }
+
+  // Zero-copy view (Int16Array or Float32Array) of the HU voxels, index
+  // i + nx * (j + ny * k). See the ownership rules at the top of this file.
+  val voxels() const {
+    if (!volume_) return val::null();
+    if (volume_->voxel_type == VoxelType::int16)
+      return val(emscripten::typed_memory_view(volume_->int16_hu.size(), volume_->int16_hu.data()));
+    return val(emscripten::typed_memory_view(volume_->float32_hu.size(), volume_->float32_hu.data()));
+  }
+
+  // Zero-copy Uint8Array view of the padding mask (1 = padded), or null when
+  // the series declares no padding.
+  val paddingMask() const {
+    if (!volume_ || volume_->padding_mask.empty()) return val::null();
+    return val(emscripten::typed_memory_view(volume_->padding_mask.size(), volume_->padding_mask.data()));
+  }
+
+  // DICOM JSON (PS3.18 F.2) of the files of series `index`, as a string.
+  std::string metadataJson(int index) {
+    if (!scan_) scan();
+    if (index < 0 || static_cast<std::size_t>(index) >= scan_->series.size()) return "[]";
+    return series_metadata_json(*scan_, static_cast<std::size_t>(index), input_files());
+  }
+
+  void freeVolume() { volume_.reset(); }
+
+  void clearFiles() {
+    volume_.reset();
+    scan_.reset();
+    storage_.clear();
+    names_.clear();
+  }
+
+ private:
+  std::vector<InputFile> input_files() const {
+    std::vector<InputFile> files;
+    files.reserve(names_.size());
+    for (std::size_t f = 0; f < names_.size(); ++f)
+      files.push_back({names_[f], std::span<const std::uint8_t>(storage_[f]->data(), storage_[f]->size())});
+    return files;
+  }
+
+  std::vector<std::string> names_;
+  std::vector<std::unique_ptr<std::vector<std::uint8_t>>> storage_;
+  std::unique_ptr<ScanResult> scan_;
+  std::unique_ptr<HuVolume> volume_;
+};
+
+std::string version() { return LUNGLENS_VERSION; }
+
+bool hasThreads() {
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace lunglens::wasm
+
+EMSCRIPTEN_BINDINGS(lunglens) {
+  using namespace lunglens::wasm;
+  emscripten::function("version", &version);
+  emscripten::function("hasThreads", &hasThreads);
+  emscripten::function("threadCount", &lunglens::thread_count);
+  emscripten::function("setThreadCount", &lunglens::set_thread_count);
+  emscripten::class_<Session>("Session")
+      .constructor<>()
+      .function("addFile", &Session::addFile)
+      .function("fileCount", &Session::fileCount)
+      .function("scan", &Session::scan)
+      .function("loadSeries", &Session::loadSeries)
+      .function("hasVolume", &Session::hasVolume)
+      .function("geometry", &Session::geometry)
+      .function("voxelType", &Session::voxelType)
+      .function("voxels", &Session::voxels)
+      .function("paddingMask", &Session::paddingMask)
+      .function("metadataJson", &Session::metadataJson)
+      .function("freeVolume", &Session::freeVolume)
+      .function("clearFiles", &Session::clearFiles);
+}
