@@ -12,4 +12,4 @@ scripts/setup.sh
 scripts/build.sh native wasm
 
 ctest --test-dir build/native --output-on-failure
-node --test --test-concurrency=1 tests/node/
+node --test --test-concurrency=1 tests/node/ tests/browser/
