@@ -1,0 +1,49 @@
+#include "image/mask.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lunglens {
+
+std::int64_t count_nonzero(const Mask& mask) {
+  std::int64_t count = 0;
+  for (const std::uint8_t value : mask) count += value != 0;
+  return count;
+}
+
+IndexBox bounding_box(const Mask& mask, const Geometry& geometry) {
+  const auto& n = geometry.size;
+  IndexBox box;
+  box.begin = {n[0], n[1], n[2]};
+  box.end = {0, 0, 0};
+  std::int64_t index = 0;
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int64_t i = 0; i < n[0]; ++i, ++index) {
+        if (!mask[index]) continue;
+        box.begin = {std::min(box.begin[0], i), std::min(box.begin[1], j), std::min(box.begin[2], k)};
+        box.end = {std::max(box.end[0], i + 1), std::max(box.end[1], j + 1), std::max(box.end[2], k + 1)};
+      }
+  if (box.empty()) return IndexBox{};
+  return box;
+}
+
+IndexBox expand_box(const IndexBox& box, const Geometry& geometry, double margin_mm) {
+  IndexBox out = box;
+  for (int a = 0; a < 3; ++a) {
+    const auto margin = static_cast<std::int64_t>(std::ceil(margin_mm / geometry.spacing_mm[a]));
+    out.begin[a] = std::max<std::int64_t>(0, box.begin[a] - margin);
+    out.end[a] = std::min<std::int64_t>(geometry.size[a], box.end[a] + margin);
+  }
+  return out;
+}
+
+Geometry crop_geometry(const Geometry& geometry, const IndexBox& box) {
+  Geometry out = geometry;
+  for (int a = 0; a < 3; ++a) out.size[a] = box.end[a] - box.begin[a];
+  out.origin_mm = geometry.index_to_lps(
+      {static_cast<double>(box.begin[0]), static_cast<double>(box.begin[1]), static_cast<double>(box.begin[2])});
+  return out;
+}
+
+}  // namespace lunglens

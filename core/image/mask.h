@@ -1,0 +1,69 @@
+// Binary masks on a voxel grid: one byte per voxel (0 or 1), laid out like
+// HuVolume (i + nx * (j + ny * k)). The filters in core/image read only
+// Geometry::size and Geometry::spacing_mm; a gantry-tilt shear in
+// Geometry::axes is ignored, so distances assume orthogonal axes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "volume/geometry.h"
+
+namespace lunglens {
+
+using Mask = std::vector<std::uint8_t>;
+
+// Which neighbourhood a filter works in: the whole volume, or each slice
+// (fixed k) on its own, so that nothing crosses between slices.
+enum class FilterScope { volume, per_slice };
+
+// Half-open index box [begin, end) along i, j, k.
+struct IndexBox {
+  std::array<std::int64_t, 3> begin{0, 0, 0};
+  std::array<std::int64_t, 3> end{0, 0, 0};
+
+  bool empty() const { return end[0] <= begin[0] || end[1] <= begin[1] || end[2] <= begin[2]; }
+  std::int64_t voxel_count() const {
+    return empty() ? 0 : (end[0] - begin[0]) * (end[1] - begin[1]) * (end[2] - begin[2]);
+  }
+};
+
+// Returns the number of non-zero voxels.
+std::int64_t count_nonzero(const Mask& mask);
+
+// Returns the smallest box holding every non-zero voxel, or an empty box when there is none.
+IndexBox bounding_box(const Mask& mask, const Geometry& geometry);
+
+// Returns `box` grown by `margin_mm` on every side and clipped to the grid.
+IndexBox expand_box(const IndexBox& box, const Geometry& geometry, double margin_mm);
+
+// Returns the geometry of the sub-grid `box` (origin moved to its first voxel).
+Geometry crop_geometry(const Geometry& geometry, const IndexBox& box);
+
+// Returns the voxels of `box` as a contiguous volume.
+template <class T>
+std::vector<T> crop(const std::vector<T>& voxels, const Geometry& geometry, const IndexBox& box) {
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(box.voxel_count()));
+  for (std::int64_t k = box.begin[2]; k < box.end[2]; ++k)
+    for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
+      const auto first = voxels.begin() + geometry.linear_index(box.begin[0], j, k);
+      out.insert(out.end(), first, first + (box.end[0] - box.begin[0]));
+    }
+  return out;
+}
+
+// Writes `part` (the voxels of `box`, as crop returns them) back into `voxels`.
+template <class T>
+void paste(const std::vector<T>& part, const IndexBox& box, std::vector<T>& voxels, const Geometry& geometry) {
+  auto source = part.begin();
+  const std::int64_t row = box.end[0] - box.begin[0];
+  for (std::int64_t k = box.begin[2]; k < box.end[2]; ++k)
+    for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
+      std::copy(source, source + row, voxels.begin() + geometry.linear_index(box.begin[0], j, k));
+      source += row;
+    }
+}
+
+}  // namespace lunglens

@@ -1,0 +1,98 @@
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+
+#include "image/morphology.h"
+
+using namespace lunglens;
+
+namespace {
+
+Geometry grid(std::int64_t nx, std::int64_t ny, std::int64_t nz, Vec3 spacing_mm) {
+  Geometry geometry;
+  geometry.size = {nx, ny, nz};
+  geometry.spacing_mm = spacing_mm;
+  return geometry;
+}
+
+}  // namespace
+
+TEST_SUITE("image") {
+
+TEST_CASE("dilate point gives ellipsoid") {
+  // Radius 3 mm on 1 x 1 x 2 mm voxels: offsets with x^2 + y^2 + (2 dz)^2 <= 9.
+  const Geometry geometry = grid(11, 11, 7, {1.0, 1.0, 2.0});
+  Mask point(geometry.voxel_count(), 0);
+  point[geometry.linear_index(5, 5, 3)] = 1;
+  const Mask ball = dilate(point, geometry, Ellipsoid::ball(3.0));
+
+  std::int64_t expected = 0;
+  for (int dz = -3; dz <= 3; ++dz)
+    for (int dy = -5; dy <= 5; ++dy)
+      for (int dx = -5; dx <= 5; ++dx) expected += dx * dx + dy * dy + 4 * dz * dz <= 9;
+  CHECK(count_nonzero(ball) == expected);
+  CHECK(ball[geometry.linear_index(5, 5, 4)] == 1);   // 2 mm above.
+  CHECK(ball[geometry.linear_index(5, 5, 5)] == 0);   // 4 mm above.
+  CHECK(ball[geometry.linear_index(8, 5, 3)] == 1);   // Exactly on the surface.
+  CHECK(ball[geometry.linear_index(8, 6, 3)] == 0);
+}
+
+TEST_CASE("close fills a gap") {
+  // Two blocks separated by a 2-voxel (2 mm) gap along i.
+  const Geometry geometry = grid(20, 8, 8, {1.0, 1.0, 1.0});
+  Mask blocks(geometry.voxel_count(), 0);
+  for (std::int64_t k = 2; k < 6; ++k)
+    for (std::int64_t j = 2; j < 6; ++j)
+      for (std::int64_t i = 3; i < 17; ++i) blocks[geometry.linear_index(i, j, k)] = i < 9 || i > 10;
+
+  const Mask closed = close(blocks, geometry, Ellipsoid::ball(1.5));
+  CHECK(closed[geometry.linear_index(9, 3, 3)] == 1);
+  CHECK(closed[geometry.linear_index(10, 4, 4)] == 1);
+  // The gap contains 2 x 16 voxels, and the 8 on its four edges stay open because
+  // a ball centred there reaches a corner voxel that dilation never set.
+  CHECK(count_nonzero(closed) == count_nonzero(blocks) + 2 * 16 - 8);
+
+  const Mask too_small = close(blocks, geometry, Ellipsoid::ball(0.9));
+  CHECK(count_nonzero(too_small) == count_nonzero(blocks));
+}
+
+TEST_CASE("close keeps mask at grid border") {
+  // A mask filling the first slices must not shrink at the border.
+  const Geometry geometry = grid(6, 6, 6, {1.0, 1.0, 1.0});
+  Mask half(geometry.voxel_count(), 0);
+  for (std::int64_t v = 0; v < 6 * 6 * 3; ++v) half[v] = 1;
+  CHECK(close(half, geometry, Ellipsoid::ball(2.0)) == half);
+}
+
+TEST_CASE("open removes thin line") {
+  // A 6 x 6 x 6 block with a one-voxel line attached: opening with r = 1.5
+  // keeps the block (a cube with rounded edges is not quite whole) but drops the line.
+  const Geometry geometry = grid(20, 10, 10, {1.0, 1.0, 1.0});
+  Mask shape(geometry.voxel_count(), 0);
+  for (std::int64_t k = 2; k < 8; ++k)
+    for (std::int64_t j = 2; j < 8; ++j)
+      for (std::int64_t i = 2; i < 8; ++i) shape[geometry.linear_index(i, j, k)] = 1;
+  for (std::int64_t i = 8; i < 18; ++i) shape[geometry.linear_index(i, 5, 5)] = 1;
+
+  const Mask opened = open(shape, geometry, Ellipsoid::ball(1.5));
+  CHECK(opened[geometry.linear_index(5, 5, 5)] == 1);
+  CHECK(opened[geometry.linear_index(12, 5, 5)] == 0);
+  CHECK(count_nonzero(opened) <= 216);
+  CHECK(count_nonzero(opened) >= 216 - 8 * 4);  // At most the 8 corners of each face ring lost.
+}
+
+TEST_CASE("per-slice dilation stays in slice") {
+  const Geometry geometry = grid(7, 7, 3, {1.0, 1.0, 0.5});
+  Mask point(geometry.voxel_count(), 0);
+  point[geometry.linear_index(3, 3, 1)] = 1;
+  const Mask disc = dilate(point, geometry, Ellipsoid::ball(2.0), FilterScope::per_slice);
+  CHECK(count_nonzero(disc) == 13);
+  CHECK(disc[geometry.linear_index(3, 3, 0)] == 0);
+}
+
+TEST_CASE("element radius must be positive") {
+  const Geometry geometry = grid(3, 3, 3, {1.0, 1.0, 1.0});
+  CHECK_THROWS_AS(dilate(Mask(27, 0), geometry, Ellipsoid::ball(0.0)), std::invalid_argument);
+}
+
+}  // TEST_SUITE
