@@ -1,0 +1,38 @@
+// Histogram of lung HU values: 123 bins of 10 HU from -1030 HU up to +200 HU.
+// Bin b counts values in [-1030 + 10 b, -1020 + 10 b), so bin edges fall on
+// multiples of 10 HU (the density band thresholds are bin edges) and the
+// usual air and padding value -1024 HU lies in bin 0. Values below -1030 HU
+// and values of +200 HU or more are not clamped into the end bins; they are
+// counted in below_range and above_range, so
+// sum(counts) + below_range + above_range is the number of values added.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace lunglens {
+
+struct HuHistogram {
+  static constexpr int kLowerEdgeHu = -1030;
+  static constexpr int kUpperEdgeHu = 200;
+  static constexpr int kBinWidthHu = 10;
+  static constexpr int kBinCount = (kUpperEdgeHu - kLowerEdgeHu) / kBinWidthHu;
+
+  std::array<std::int64_t, kBinCount> counts{};
+  std::int64_t below_range = 0;  // Values < kLowerEdgeHu.
+  std::int64_t above_range = 0;  // Values >= kUpperEdgeHu.
+
+  // Counts one finite HU value.
+  void add(double hu);
+
+  // Adds the counts of `other`.
+  void merge(const HuHistogram& other);
+
+  // Returns sum(counts) + below_range + above_range.
+  std::int64_t total() const;
+
+  // Returns the lower edge of bin `bin` in HU.
+  static int bin_lower_hu(int bin) { return kLowerEdgeHu + bin * kBinWidthHu; }
+};
+
+}  // namespace lunglens
