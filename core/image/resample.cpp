@@ -1,0 +1,84 @@
+#include "image/resample.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "parallel/parallel_for.h"
+
+namespace lunglens {
+
+BlockFactors block_factors_for(const Geometry& geometry, double target_mm) {
+  BlockFactors factors{1, 1, 1};
+  for (int a = 0; a < 3; ++a) {
+    const double ratio = target_mm / geometry.spacing_mm[a];
+    factors[a] = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(ratio + 1e-6)), 1,
+                                          std::max<std::int64_t>(1, geometry.size[a]));
+  }
+  return factors;
+}
+
+Geometry block_geometry(const Geometry& fine, const BlockFactors& factors) {
+  Geometry coarse = fine;
+  Vec3 centre{};
+  for (int a = 0; a < 3; ++a) {
+    coarse.size[a] = (fine.size[a] + factors[a] - 1) / factors[a];
+    coarse.spacing_mm[a] = fine.spacing_mm[a] * static_cast<double>(factors[a]);
+    centre[a] = 0.5 * static_cast<double>(factors[a] - 1);
+  }
+  coarse.origin_mm = fine.index_to_lps(centre);
+  return coarse;
+}
+
+Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule) {
+  const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
+  const auto& n = fine_geometry.size;
+  const auto& m = coarse_geometry.size;
+  Mask coarse(coarse_geometry.voxel_count(), 0);
+
+  parallel_for(0, m[2], [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::int32_t> set_count(m[0] * m[1]);
+    std::vector<std::int32_t> total_count(m[0] * m[1]);
+    for (std::int64_t ck = begin; ck < end; ++ck) {
+      std::fill(set_count.begin(), set_count.end(), 0);
+      std::fill(total_count.begin(), total_count.end(), 0);
+      for (std::int64_t k = ck * factors[2]; k < std::min(n[2], (ck + 1) * factors[2]); ++k)
+        for (std::int64_t j = 0; j < n[1]; ++j) {
+          const std::uint8_t* row = fine.data() + fine_geometry.linear_index(0, j, k);
+          const std::int64_t block_row = (j / factors[1]) * m[0];
+          for (std::int64_t i = 0; i < n[0]; ++i) {
+            const std::int64_t block = block_row + i / factors[0];
+            set_count[block] += row[i] != 0;
+            ++total_count[block];
+          }
+        }
+      for (std::int64_t b = 0; b < m[0] * m[1]; ++b) {
+        bool value = false;
+        switch (rule) {
+          case BlockRule::any: value = set_count[b] > 0; break;
+          case BlockRule::majority: value = 2 * set_count[b] >= total_count[b]; break;
+          case BlockRule::all: value = set_count[b] == total_count[b]; break;
+        }
+        coarse[ck * m[0] * m[1] + b] = value;
+      }
+    }
+  });
+  return coarse;
+}
+
+Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors) {
+  const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
+  const auto& n = fine_geometry.size;
+  Mask fine(fine_geometry.voxel_count());
+  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::uint8_t* block_row =
+            coarse.data() + coarse_geometry.linear_index(0, j / factors[1], k / factors[2]);
+        std::uint8_t* row = fine.data() + fine_geometry.linear_index(0, j, k);
+        for (std::int64_t i = 0; i < n[0]; ++i) row[i] = block_row[i / factors[0]];
+      }
+  });
+  return fine;
+}
+
+}  // namespace lunglens
