@@ -31,11 +31,13 @@ std::string_view code_name(DiagnosticCode code) {
     case DiagnosticCode::pixel_padding: return "pixel_padding";
     case DiagnosticCode::lossy_rescale: return "lossy_rescale";
     case DiagnosticCode::suspicious_hu_range: return "suspicious_hu_range";
+    case DiagnosticCode::invalid_rescale: return "invalid_rescale";
     case DiagnosticCode::too_large: return "too_large";
     case DiagnosticCode::invalid_argument: return "invalid_argument";
     case DiagnosticCode::cancelled: return "cancelled";
     case DiagnosticCode::no_series: return "no_series";
     case DiagnosticCode::internal_error: return "internal_error";
+    case DiagnosticCode::no_lung_found: return "no_lung_found";
   }
   return "unknown";
 }

@@ -51,6 +51,7 @@ enum class DiagnosticCode {
   pixel_padding,
   lossy_rescale,              // Non-integer slope or intercept: stored as float32.
   suspicious_hu_range,
+  invalid_rescale,            // RescaleSlope or RescaleIntercept present but not a valid number.
 
   // Resources and arguments.
   too_large = 500,
@@ -58,6 +59,9 @@ enum class DiagnosticCode {
   cancelled,
   no_series,
   internal_error,
+
+  // Segmentation.
+  no_lung_found = 600,        // No air region of lung size and density inside the body.
 };
 
 struct Diagnostic {

@@ -82,6 +82,11 @@ struct FileHeader {
 
   std::vector<FrameHeader> frames;  // One entry per frame; empty when not an image.
 
+  // Pixel Data as seen by the header pass (which stops at its element header).
+  bool has_pixel_data = false;
+  bool encapsulated_pixel_data = false;  // Compressed transfer syntax (fragments).
+  std::int64_t pixel_data_length = -1;   // Value length in bytes; -1 when undefined or unknown.
+
   std::uint64_t content_hash = 0;   // Hash of all file bytes, for duplicate detection.
 };
 

@@ -19,6 +19,7 @@ struct SeriesSlice {
   std::size_t file_index = 0;
   int frame_index = 0;
   double position_along_normal_mm = 0.0;  // Projection of IPP on the slice normal.
+  std::int64_t grid_index = 0;            // Slice index k in the volume grid.
 };
 
 // One candidate volume: frames of one series with consistent orientation,
@@ -38,6 +39,12 @@ struct SeriesInfo {
   bool uniform_step = true;
   bool gantry_tilt = false;         // Slice axis not orthogonal to the image plane.
   double gantry_tilt_degrees = 0.0;
+
+  // Grid slices with no file (missing slices, see below). load_series fills
+  // them with kPaddingHu and flags them in the padding mask.
+  std::vector<std::int64_t> missing_grid_indices;
+  bool integer_rescale = true;      // Every slope and intercept is an integer (int16 storage possible).
+  bool has_padding_value = false;   // Some slice declares PixelPaddingValue.
 
   std::int64_t estimated_bytes = 0; // Memory load_series needs for voxels and mask.
   Diagnostics diagnostics;          // Findings about this series (missing slices, ...).

@@ -1,0 +1,26 @@
+// First pass over one file: parse the header up to Pixel Data and classify the file.
+#pragma once
+
+#include <cstddef>
+
+#include "diagnostics/diagnostic.h"
+#include "dicom/file_header.h"
+#include "dicom/input_file.h"
+
+namespace lunglens {
+
+struct HeaderReadResult {
+  FileHeader header;
+  Diagnostics diagnostics;  // Why the file is not an image, or what is odd about it.
+};
+
+// Reads the header of `file` (never its pixel data) and classifies it: by SOP
+// Class UID first, then by content. Never throws; a file that cannot be
+// parsed comes back as FileKind::unreadable with an error diagnostic.
+HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index);
+
+// Returns a 64-bit hash of `bytes` (not cryptographic; equal hashes are
+// confirmed by comparing bytes).
+std::uint64_t content_hash(std::span<const std::uint8_t> bytes);
+
+}  // namespace lunglens
