@@ -1,0 +1,38 @@
+#include <doctest/doctest.h>
+
+#include "text/number_text.h"
+
+using namespace lunglens;
+
+TEST_SUITE("text") {
+  TEST_CASE("parse_double accepts decimal strings") {
+    CHECK(parse_double("0.01") == 0.01);
+    CHECK(parse_double("1.0E-2") == 0.01);
+    CHECK(parse_double("-1024") == -1024.0);
+    CHECK(parse_double("+2.5") == 2.5);
+    CHECK(parse_double(".5") == 0.5);
+  }
+
+  TEST_CASE("parse_double rejects other text") {
+    CHECK_FALSE(parse_double("").has_value());
+    CHECK_FALSE(parse_double(" 1").has_value());
+    CHECK_FALSE(parse_double("1 ").has_value());
+    CHECK_FALSE(parse_double("inf").has_value());
+    CHECK_FALSE(parse_double("nan").has_value());
+    CHECK_FALSE(parse_double("0x10").has_value());
+    CHECK_FALSE(parse_double("1e999").has_value());
+    CHECK_FALSE(parse_double("1.2.3").has_value());
+    CHECK_FALSE(parse_double("-").has_value());
+  }
+
+  TEST_CASE("format_shortest round-trips") {
+    CHECK(format_shortest(0.1) == "0.1");
+    CHECK(format_shortest(2.5) == "2.5");
+    CHECK(format_shortest(-1024.0) == "-1024");
+    CHECK(format_shortest(0.703125) == "0.703125");
+    CHECK(format_shortest(1.0 / 3.0) == "0.3333333333333333");
+    for (double value : {0.1 + 0.2, 1e-300, 123456789.123456789, -0.0000123})
+      CHECK(parse_double(format_shortest(value)) == value);
+  }
+
+}
