@@ -62,6 +62,8 @@ enum class DiagnosticCode {
 
   // Segmentation.
   no_lung_found = 600,        // No air region of lung size and density inside the body.
+  airway_not_found,           // No trachea in the upper slices: airways stay in the lung masks.
+  single_lung,                // Only one lung found or the two could not be separated.
 };
 
 struct Diagnostic {

@@ -1,0 +1,16 @@
+// Body outline: the patient without the table, clothing, air around the body and padding.
+#pragma once
+
+#include "image/mask.h"
+#include "segment/canonical_ct.h"
+#include "segment/segment_options.h"
+
+namespace lunglens {
+
+// Returns, per axial slice, the largest tissue region (above
+// SegmentOptions::body_threshold_hu, padding excluded) after a 3 mm opening
+// that cuts thin bridges to the table, closed by 5 mm and with its holes
+// (lungs, airways, bowel gas) filled. Works on about 2 mm in-plane blocks.
+Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options);
+
+}  // namespace lunglens

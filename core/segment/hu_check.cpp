@@ -1,0 +1,69 @@
+#include "segment/hu_check.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace lunglens {
+namespace {
+
+// Air: voxels below -800 HU. Lungs alone give far more than 0.5 % of a chest
+// slice, and air around the body or in the bowel does the same below it.
+constexpr int kAirMaxHu = -800;
+constexpr double kMinAirFraction = 0.005;
+
+// Soft-tissue peak: the most common value between -300 and +1700 HU (20 HU
+// bins) must lie in -200..+200 HU (fat, muscle, blood, organs).
+constexpr int kPeakLowHu = -300;
+constexpr int kPeakBinHu = 20;
+constexpr int kPeakBins = 100;
+constexpr int kPeakMinHu = -200;
+constexpr int kPeakMaxHu = 200;
+
+constexpr int kOutsideFovHu = -1200;
+
+std::string format_percent(double fraction) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f %%", 100.0 * fraction);
+  return text;
+}
+
+}  // namespace
+
+std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
+  std::int64_t valid = 0;
+  std::int64_t air = 0;
+  int lowest = 32767;
+  std::array<std::int64_t, kPeakBins> peak_histogram{};
+  for (std::size_t v = 0; v < ct.hu.size(); ++v) {
+    if (ct.padding[v] || ct.hu[v] < kOutsideFovHu) continue;
+    const int value = ct.hu[v];
+    ++valid;
+    air += value < kAirMaxHu;
+    lowest = std::min(lowest, value);
+    const int bin = (value - kPeakLowHu) / kPeakBinHu;
+    if (value >= kPeakLowHu && bin < kPeakBins) ++peak_histogram[bin];
+  }
+
+  if (valid == 0)
+    return Diagnostic{DiagnosticCode::suspicious_hu_range, Severity::error, "",
+                      "not HU data: every voxel is padding or below -1200 HU"};
+
+  const double air_fraction = static_cast<double>(air) / static_cast<double>(valid);
+  if (air_fraction < kMinAirFraction)
+    return Diagnostic{DiagnosticCode::suspicious_hu_range, Severity::error, "",
+                      "not HU data: only " + format_percent(air_fraction) +
+                          " of voxels are below -800 HU (air, about -1000 HU, expected around the body and in "
+                          "the lungs); the lowest value is " + std::to_string(lowest) +
+                          ". Check RescaleSlope and RescaleIntercept (stored values offset by +1024?)"};
+
+  const auto peak_bin = std::max_element(peak_histogram.begin(), peak_histogram.end()) - peak_histogram.begin();
+  const int peak_hu = kPeakLowHu + static_cast<int>(peak_bin) * kPeakBinHu + kPeakBinHu / 2;
+  if (peak_histogram[peak_bin] > 0 && (peak_hu < kPeakMinHu || peak_hu > kPeakMaxHu))
+    return Diagnostic{DiagnosticCode::suspicious_hu_range, Severity::error, "",
+                      "not HU data: the soft-tissue peak is at " + std::to_string(peak_hu) +
+                          " HU, expected near 0..100 HU. Check RescaleSlope and RescaleIntercept"};
+  return std::nullopt;
+}
+
+}  // namespace lunglens

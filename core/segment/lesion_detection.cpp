@@ -1,0 +1,100 @@
+#include "segment/lesion_detection.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "image/connected_components.h"
+#include "image/morphology.h"
+#include "segment/lung_labels.h"
+
+namespace lunglens {
+namespace {
+
+// Aerated-lung histogram range for the dependent-density baseline.
+constexpr int kHistogramLowHu = -1024;
+constexpr int kAeratedMaxHu = -500;
+constexpr int kHistogramBins = kAeratedMaxHu - kHistogramLowHu;
+constexpr double kBaselinePercentile = 0.25;
+constexpr std::int64_t kMinBandVoxels = 200;
+
+// Returns the GGO threshold per (lung 0/1, band along j).
+std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
+                                  std::int64_t band_count, std::int64_t band_rows, const SegmentOptions& options) {
+  const auto& n = ct.geometry.size;
+  std::vector<std::int64_t> histogram(2 * band_count * kHistogramBins, 0);
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    for (std::int64_t j = 0; j < n[1]; ++j) {
+      const std::int64_t band = j / band_rows;
+      for (std::int64_t i = 0; i < n[0]; ++i) {
+        const std::int64_t v = ct.geometry.linear_index(i, j, k);
+        const std::uint8_t lung = lungs[v];
+        if (lung != 1 && lung != 2) continue;
+        const int hu = ct.hu[v];
+        if (hu < kHistogramLowHu || hu >= kAeratedMaxHu) continue;
+        ++histogram[((lung - 1) * band_count + band) * kHistogramBins + (hu - kHistogramLowHu)];
+      }
+    }
+
+  std::vector<float> thresholds(2 * band_count, options.ggo_min_hu);
+  for (std::int64_t b = 0; b < 2 * band_count; ++b) {
+    const std::int64_t* bins = histogram.data() + b * kHistogramBins;
+    std::int64_t total = 0;
+    for (int h = 0; h < kHistogramBins; ++h) total += bins[h];
+    if (total < kMinBandVoxels) continue;
+
+    std::int64_t seen = 0;
+    int h = 0;
+    for (; h < kHistogramBins; ++h) {
+      seen += bins[h];
+      if (double(seen) >= kBaselinePercentile * double(total)) break;
+    }
+    const float baseline = static_cast<float>(kHistogramLowHu + h);
+    thresholds[b] = std::clamp(baseline + options.dependent_margin_hu, options.ggo_min_hu, options.ggo_min_hu_limit);
+  }
+  return thresholds;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
+                                         const SegmentOptions& options) {
+  const Geometry& geometry = ct.geometry;
+  const auto& n = geometry.size;
+  const auto band_rows = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::lround(options.dependent_band_mm / geometry.spacing_mm[1])));
+  const std::int64_t band_count = (n[1] + band_rows - 1) / band_rows;
+  const std::vector<float> thresholds = ggo_thresholds(lungs, ct, band_count, band_rows, options);
+
+  // 1. Dense lung voxels.
+  Mask dense(lungs.size(), 0);
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    for (std::int64_t j = 0; j < n[1]; ++j) {
+      const std::int64_t band = j / band_rows;
+      for (std::int64_t i = 0; i < n[0]; ++i) {
+        const std::int64_t v = geometry.linear_index(i, j, k);
+        const std::uint8_t lung = lungs[v];
+        if (lung != 1 && lung != 2) continue;
+        const float hu = ct.hu[v];
+        dense[v] = hu >= thresholds[(lung - 1) * band_count + band] && hu <= options.consolidation_max_hu;
+      }
+    }
+
+  // 2. Drop thin structures (vessels, airway walls, the pleural rim), then small specks.
+  dense = open(dense, geometry, Ellipsoid::ball(options.vessel_radius_mm), FilterScope::per_slice);
+  const double voxel_ml = geometry.voxel_volume_mm3() / 1000.0;
+  const auto min_voxels = std::max<std::int64_t>(1, std::llround(options.min_lesion_ml / voxel_ml));
+  dense = remove_small_components(dense, geometry, min_voxels, Connectivity::face);
+
+  // 3. Classify by density. The opening only removes voxels, so every voxel
+  // left is a lung voxel within the dense range.
+  std::vector<std::uint8_t> lesions(lungs.size(), 0);
+  for (std::size_t v = 0; v < lesions.size(); ++v) {
+    if (!dense[v]) continue;
+    const float hu = ct.hu[v];
+    lesions[v] = static_cast<std::uint8_t>(hu >= options.consolidation_min_hu ? LesionLabel::consolidation
+                                                                              : LesionLabel::ground_glass);
+  }
+  return lesions;
+}
+
+}  // namespace lunglens

@@ -1,0 +1,68 @@
+#include "segment/lung_candidates.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "image/connected_components.h"
+
+namespace lunglens {
+namespace {
+
+std::string format_ml(double ml) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f mL", ml);
+  return text;
+}
+
+}  // namespace
+
+LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, const SegmentOptions& options) {
+  LungCandidates result;
+  result.lungs.assign(air.size(), 0);
+  const Components components = label_components(air, ct.geometry, Connectivity::face);
+  if (components.count() == 0) {
+    result.reason = "no lung found: no air (below " + std::to_string(int(options.lung_air_max_hu)) +
+                    " HU) inside the body";
+    return result;
+  }
+
+  std::vector<std::int64_t> gas_voxels(components.count() + 1, 0);
+  for (std::size_t v = 0; v < air.size(); ++v)
+    if (components.labels[v] && ct.hu[v] < options.gas_hu) ++gas_voxels[components.labels[v]];
+
+  const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
+  const double extent_mm = double(ct.geometry.size[2]) * ct.geometry.spacing_mm[2];
+  const double min_ml = std::min(options.min_lung_volume_ml, options.min_lung_area_mm2 * extent_mm / 1000.0);
+
+  std::vector<std::uint8_t> keep(components.count() + 1, 0);
+  double largest_ml = 0.0;
+  double largest_lung_sized_gas = -1.0;
+  for (std::int32_t c = 1; c <= components.count(); ++c) {
+    const double ml = double(components.sizes[c]) * voxel_ml;
+    const double gas_fraction = double(gas_voxels[c]) / double(components.sizes[c]);
+    largest_ml = std::max(largest_ml, ml);
+    if (ml < min_ml) continue;
+    if (gas_fraction > options.gas_max_fraction) {
+      largest_lung_sized_gas = std::max(largest_lung_sized_gas, gas_fraction);
+      continue;
+    }
+    keep[c] = 1;
+    ++result.count;
+  }
+
+  if (result.count == 0) {
+    if (largest_lung_sized_gas >= 0.0)
+      result.reason = "no lung found: the air regions of lung size inside the body are gas (up to " +
+                      std::to_string(int(100.0 * largest_lung_sized_gas + 0.5)) + " % of voxels below " +
+                      std::to_string(int(options.gas_hu)) + " HU), not aerated lung; bowel gas below the lungs?";
+    else
+      result.reason = "no lung found: no air region of lung size inside the body (largest " + format_ml(largest_ml) +
+                      ", a lung needs at least " + format_ml(min_ml) + " here)";
+    return result;
+  }
+
+  for (std::size_t v = 0; v < air.size(); ++v) result.lungs[v] = keep[components.labels[v]];
+  return result;
+}
+
+}  // namespace lunglens

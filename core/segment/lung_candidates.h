@@ -1,0 +1,25 @@
+// Selection of the air components inside the body that are lung.
+#pragma once
+
+#include <string>
+
+#include "image/mask.h"
+#include "segment/canonical_ct.h"
+#include "segment/segment_options.h"
+
+namespace lunglens {
+
+struct LungCandidates {
+  Mask lungs;          // Selected components (lungs with the airways connected to them).
+  int count = 0;       // Number of selected components.
+  std::string reason;  // Why nothing was selected, when count is 0.
+};
+
+// Labels the air inside the body (6-connected) and keeps components of lung
+// size (SegmentOptions::min_lung_area_mm2 times the craniocaudal extent,
+// capped at min_lung_volume_ml) that are not gas (gas_max_fraction of voxels
+// below gas_hu). Air touching the body outline cannot occur: the body mask
+// has its holes filled, so air inside it is enclosed.
+LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, const SegmentOptions& options);
+
+}  // namespace lunglens

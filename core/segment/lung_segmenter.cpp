@@ -1,0 +1,129 @@
+#include "segment/lung_segmenter.h"
+
+#include <new>
+#include <stdexcept>
+
+#include "image/connected_components.h"
+#include "segment/airway.h"
+#include "segment/body_mask.h"
+#include "segment/canonical_ct.h"
+#include "segment/hu_check.h"
+#include "segment/lesion_detection.h"
+#include "segment/lung_candidates.h"
+#include "segment/lung_split.h"
+#include "segment/pleural_refinement.h"
+
+namespace lunglens {
+namespace {
+
+// Margin around the lung candidates kept for the later steps: room for the
+// pleural closing and the body outline beside the lungs.
+constexpr double kWorkMarginMm = 20.0;
+
+std::string check_buffers(const HuVolume& volume) {
+  const auto& size = volume.geometry.size;
+  if (size[0] <= 0 || size[1] <= 0 || size[2] <= 0) return "the volume is empty";
+  for (int a = 0; a < 3; ++a)
+    if (!(volume.geometry.spacing_mm[a] > 0.0))
+      return "voxel spacing must be positive, axis " + std::to_string(a) + " has " +
+             std::to_string(volume.geometry.spacing_mm[a]) + " mm";
+  const auto count = static_cast<std::size_t>(volume.voxel_count());
+  const std::size_t stored =
+      volume.voxel_type == VoxelType::int16 ? volume.int16_hu.size() : volume.float32_hu.size();
+  if (stored != count)
+    return "the volume has " + std::to_string(stored) + " voxels but its geometry needs " + std::to_string(count);
+  if (!volume.padding_mask.empty() && volume.padding_mask.size() != count)
+    return "the padding mask has " + std::to_string(volume.padding_mask.size()) + " voxels but the volume has " +
+           std::to_string(count);
+  return {};
+}
+
+void add_error(LungSegmentation& result, DiagnosticCode code, std::string message) {
+  result.diagnostics.push_back({code, Severity::error, "", std::move(message)});
+}
+
+void segment_canonical(const CanonicalCt& full, const SegmentOptions& options, LungSegmentation& result) {
+  // 1. Data in HU.
+  if (auto fault = check_hounsfield_units(full)) {
+    result.diagnostics.push_back(*fault);
+    return;
+  }
+
+  // 2. Body and the air inside it.
+  const Mask full_body = body_mask(full, options);
+  Mask full_air(full.hu.size());
+  for (std::size_t v = 0; v < full_air.size(); ++v)
+    full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+
+  // 3. Lung candidates; later steps work inside their bounding box.
+  const LungCandidates candidates = select_lung_candidates(full_air, full, options);
+  if (candidates.count == 0) {
+    add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
+    return;
+  }
+  const IndexBox box = expand_box(bounding_box(candidates.lungs, full.geometry), full.geometry, kWorkMarginMm);
+  const CanonicalCt ct = crop_ct(full, box);
+  const Mask body = crop(full_body, full.geometry, box);
+  const Mask air = crop(full_air, full.geometry, box);
+  Mask lungs = crop(candidates.lungs, full.geometry, box);
+
+  // 4. Airways out of the lungs.
+  const AirwayResult airway = find_airway(ct, lungs, body, air, options);
+  if (airway.found) {
+    for (std::size_t v = 0; v < lungs.size(); ++v)
+      if (airway.airway[v]) lungs[v] = 0;
+    const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
+    const auto min_voxels = static_cast<std::int64_t>(0.1 * options.min_lung_volume_ml / voxel_ml);
+    lungs = remove_small_components(lungs, ct.geometry, std::max<std::int64_t>(1, min_voxels));
+  } else if (double(ct.geometry.size[2]) * ct.geometry.spacing_mm[2] > 100.0) {
+    result.diagnostics.push_back({DiagnosticCode::airway_not_found, Severity::warning, "",
+                                  "trachea not found in the upper slices; airways stay inside the lung masks"});
+  }
+
+  // 5. Right and left.
+  const LungSplit split = split_lungs(lungs, body, ct);
+  if (split.lung_count == 1)
+    result.diagnostics.push_back({DiagnosticCode::single_lung, Severity::warning, "", split.note});
+
+  // 6. Follow the pleura, then label the airway.
+  std::vector<std::uint8_t> labels = split.labels;
+  refine_to_pleura(labels, ct, body, airway.airway, options);
+  for (std::size_t v = 0; v < labels.size(); ++v)
+    if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
+
+  // 7. Lesions.
+  const std::vector<std::uint8_t> lesions = detect_lesions(labels, ct, options);
+
+  std::vector<std::uint8_t> full_labels(full.hu.size(), 0);
+  std::vector<std::uint8_t> full_lesions(full.hu.size(), 0);
+  paste(labels, box, full_labels, full.geometry);
+  paste(lesions, box, full_lesions, full.geometry);
+  result.lungs = to_acquisition_grid(full_labels, full);
+  result.lesions = to_acquisition_grid(full_lesions, full);
+  result.lungs_found = true;
+}
+
+}  // namespace
+
+LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& options) {
+  LungSegmentation result;
+  result.geometry = volume.geometry;
+  if (const std::string fault = check_buffers(volume); !fault.empty()) {
+    add_error(result, DiagnosticCode::invalid_argument, "cannot segment: " + fault);
+    return result;
+  }
+  result.lungs.assign(static_cast<std::size_t>(volume.voxel_count()), 0);
+  result.lesions.assign(result.lungs.size(), 0);
+
+  try {
+    segment_canonical(make_canonical_ct(volume), options, result);
+  } catch (const std::bad_alloc&) {
+    add_error(result, DiagnosticCode::too_large,
+              "out of memory while segmenting " + std::to_string(volume.voxel_count()) + " voxels");
+  } catch (const std::exception& error) {
+    add_error(result, DiagnosticCode::internal_error, std::string("lung segmentation failed: ") + error.what());
+  }
+  return result;
+}
+
+}  // namespace lunglens

@@ -1,0 +1,128 @@
+#include "segment/lung_split.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "image/connected_components.h"
+#include "image/distance_transform.h"
+#include "image/resample.h"
+#include "segment/lung_labels.h"
+
+namespace lunglens {
+namespace {
+
+// The smaller of two parts must reach this share of the larger to count as a lung.
+constexpr double kMinLungRatio = 0.1;
+
+constexpr double kBlockMm = 2.0;
+constexpr double kErosionStepMm = 1.5;
+constexpr double kMaxErosionMm = 24.0;
+
+constexpr auto kRight = static_cast<std::uint8_t>(LungLabel::right_lung);
+constexpr auto kLeft = static_cast<std::uint8_t>(LungLabel::left_lung);
+
+double mean_i(const Mask& mask, const Geometry& geometry) {
+  double sum = 0.0;
+  std::int64_t count = 0;
+  for (std::size_t v = 0; v < mask.size(); ++v)
+    if (mask[v]) {
+      sum += static_cast<double>(static_cast<std::int64_t>(v) % geometry.size[0]);
+      ++count;
+    }
+  return count ? sum / static_cast<double>(count) : 0.0;
+}
+
+// Returns two cores (masks on the block grid), or empty masks when erosion
+// never splits the lungs into two parts of comparable size.
+std::pair<Mask, Mask> eroded_cores(const Mask& coarse, const Geometry& coarse_geometry) {
+  const std::vector<float> depth = distance_inside_mm(coarse, coarse_geometry);
+  for (double radius = kErosionStepMm; radius <= kMaxErosionMm; radius += kErosionStepMm) {
+    Mask core(coarse.size());
+    for (std::size_t v = 0; v < core.size(); ++v) core[v] = depth[v] > radius;
+    const Components components = label_components(core, coarse_geometry, Connectivity::face);
+    if (components.count() < 2) {
+      if (components.count() == 0) break;
+      continue;
+    }
+    std::vector<std::int32_t> order(components.count());
+    for (std::int32_t c = 0; c < components.count(); ++c) order[c] = c + 1;
+    std::sort(order.begin(), order.end(),
+              [&](std::int32_t a, std::int32_t b) { return components.sizes[a] > components.sizes[b]; });
+    if (double(components.sizes[order[1]]) < kMinLungRatio * double(components.sizes[order[0]])) continue;
+
+    Mask first(core.size()), second(core.size());
+    for (std::size_t v = 0; v < core.size(); ++v) {
+      first[v] = components.labels[v] == order[0];
+      second[v] = components.labels[v] == order[1];
+    }
+    return {std::move(first), std::move(second)};
+  }
+  return {};
+}
+
+}  // namespace
+
+LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct) {
+  const Geometry& geometry = ct.geometry;
+  LungSplit split;
+  split.labels.assign(lungs.size(), 0);
+  const Components components = label_components(lungs, geometry, Connectivity::face);
+  if (components.count() == 0) return split;
+
+  std::vector<std::int32_t> order(components.count());
+  for (std::int32_t c = 0; c < components.count(); ++c) order[c] = c + 1;
+  std::sort(order.begin(), order.end(),
+            [&](std::int32_t a, std::int32_t b) { return components.sizes[a] > components.sizes[b]; });
+
+  // Per-component mean i, to give small components the side of the nearer lung.
+  std::vector<double> sum_i(components.count() + 1, 0.0);
+  for (std::size_t v = 0; v < lungs.size(); ++v)
+    sum_i[components.labels[v]] += static_cast<double>(static_cast<std::int64_t>(v) % geometry.size[0]);
+  auto centre_i = [&](std::int32_t c) { return sum_i[c] / static_cast<double>(components.sizes[c]); };
+
+  // 1. Two separate components of comparable size.
+  if (components.count() >= 2 &&
+      double(components.sizes[order[1]]) >= kMinLungRatio * double(components.sizes[order[0]])) {
+    const double left_i = std::max(centre_i(order[0]), centre_i(order[1]));
+    const double right_i = std::min(centre_i(order[0]), centre_i(order[1]));
+    const double boundary_i = 0.5 * (left_i + right_i);
+    std::vector<std::uint8_t> side(components.count() + 1, 0);
+    for (std::int32_t c = 1; c <= components.count(); ++c) side[c] = centre_i(c) > boundary_i ? kLeft : kRight;
+    for (std::size_t v = 0; v < lungs.size(); ++v) split.labels[v] = side[components.labels[v]];
+    split.lung_count = 2;
+    return split;
+  }
+
+  // 2. One component: erode until it splits, then assign by nearer core.
+  BlockFactors factors = block_factors_for(geometry, kBlockMm);
+  const Geometry coarse_geometry = block_geometry(geometry, factors);
+  const Mask coarse = downsample(lungs, geometry, factors, BlockRule::majority);
+  const auto [first, second] = eroded_cores(coarse, coarse_geometry);
+  if (!first.empty()) {
+    const std::vector<float> to_first = squared_distance_mm2(first, coarse_geometry);
+    const std::vector<float> to_second = squared_distance_mm2(second, coarse_geometry);
+    Mask nearer_first(coarse.size());
+    for (std::size_t v = 0; v < coarse.size(); ++v) nearer_first[v] = to_first[v] <= to_second[v];
+    const Mask fine_first = upsample(nearer_first, geometry, factors);
+    const bool first_is_left = mean_i(first, coarse_geometry) > mean_i(second, coarse_geometry);
+    for (std::size_t v = 0; v < lungs.size(); ++v) {
+      if (!lungs[v]) continue;
+      split.labels[v] = (fine_first[v] != 0) == first_is_left ? kLeft : kRight;
+    }
+    split.lung_count = 2;
+    return split;
+  }
+
+  // 3. A single lung: its side relative to the body midline.
+  const double lung_i = mean_i(lungs, geometry);
+  const double body_i = mean_i(body, geometry);
+  const std::uint8_t side = lung_i > body_i ? kLeft : kRight;
+  for (std::size_t v = 0; v < lungs.size(); ++v)
+    if (lungs[v]) split.labels[v] = side;
+  split.lung_count = 1;
+  split.note = std::string("only one lung found (the ") + (side == kLeft ? "left" : "right") +
+               "); the air region did not separate into two lungs";
+  return split;
+}
+
+}  // namespace lunglens

@@ -1,0 +1,87 @@
+// Thresholds and sizes of the lung segmenter. Each default is explained where
+// it is declared; HU values refer to calibrated CT (air -1000 HU, water 0 HU).
+#pragma once
+
+namespace lunglens {
+
+struct SegmentOptions {
+  // --- Body and lung air ---
+
+  // Tissue threshold of the body outline: fat is about -100 HU, so -500 HU
+  // keeps all tissue and drops air, blankets and most of the table foam.
+  float body_threshold_hu = -500.0f;
+
+  // Voxels below this inside the body are lung air candidates. -400 HU is
+  // about halfway between aerated lung (about -850 HU) and soft tissue
+  // (about +40 HU), so the mask edge sits at the partial-volume midpoint.
+  float lung_air_max_hu = -400.0f;
+
+  // An air component is gas (bowel, stomach, air pockets between skin folds,
+  // an isolated trachea), not aerated lung, when more than gas_max_fraction
+  // of its voxels lie below gas_hu. Aerated lung is about -850 HU with only a
+  // few voxels below -950 HU; even severe emphysema stays well under 70 %.
+  float gas_hu = -950.0f;
+  double gas_max_fraction = 0.7;
+
+  // Minimum size of a lung component: min_lung_area_mm2 times the scanned
+  // craniocaudal extent, capped at min_lung_volume_ml. So a single 5 mm
+  // slice needs 2.5 mL (500 mm^2), a whole chest 30 mL.
+  double min_lung_area_mm2 = 500.0;
+  double min_lung_volume_ml = 30.0;
+
+  // --- Airway ---
+
+  // Lumen threshold for tracking the trachea and main bronchi: below aerated
+  // lung (about -850 HU), above air (-1000 HU).
+  float airway_lumen_max_hu = -900.0f;
+
+  // Cross-section limits of a trachea seed: an adult trachea is 13-25 mm wide.
+  double trachea_min_area_mm2 = 50.0;
+  double trachea_max_area_mm2 = 700.0;
+  double trachea_max_offset_mm = 30.0;  // Lateral distance of its centre from the body midline.
+
+  // Tracking continues this far below the carina along each main bronchus,
+  // unless the lumen leaks into the lung first.
+  double bronchus_length_mm = 30.0;
+
+  // --- Pleura ---
+
+  // In-plane closing radius of each lung, so the mask follows the pleura over
+  // dense lesions at the lung surface rather than the air threshold.
+  double pleural_closing_radius_mm = 15.0;
+
+  // A voxel added by the closing stays only when lung lies within
+  // enclosure_ray_mm in at least min_enclosing_directions of 8 in-plane
+  // directions. The heart and mediastinum border lung on one side only.
+  double enclosure_ray_mm = 40.0;
+  int min_enclosing_directions = 5;
+
+  // Upper limit of what the closing may add: above it lies bone (ribs, spine).
+  float pleural_max_hu = 200.0f;
+
+  // --- Lesions ---
+
+  // GGO from ggo_min_hu up to consolidation_min_hu, consolidation from there
+  // to consolidation_max_hu. These are the usual ranges of COVID-19
+  // quantitative CT (GGO about -750..-300 HU, consolidation about -300 HU up to
+  // soft tissue). Above +150 HU lie calcification and contrast-filled vessels.
+  float ggo_min_hu = -750.0f;
+  float consolidation_min_hu = -300.0f;
+  float consolidation_max_hu = 150.0f;
+
+  // Dependent-density correction: per lung and per 10 mm band along the
+  // anterior-posterior axis, the GGO threshold rises to the 25th percentile of
+  // aerated lung (below -500 HU) plus dependent_margin_hu, but never above
+  // ggo_min_hu_limit, so a gravity-dependent density gradient in normal lung is
+  // not counted while GGO (typically -700 HU and above) is.
+  float dependent_margin_hu = 100.0f;
+  float ggo_min_hu_limit = -650.0f;
+  double dependent_band_mm = 10.0;
+
+  // In-plane opening radius that removes vessels and airway walls (up to
+  // about 5 mm across) from the lesion mask, and the minimum lesion size.
+  double vessel_radius_mm = 2.5;
+  double min_lesion_ml = 0.05;
+};
+
+}  // namespace lunglens
