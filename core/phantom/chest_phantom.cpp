@@ -81,9 +81,9 @@ std::string patient_position_code(PatientPosition position) {
 Geometry phantom_acquisition_geometry(const PhantomOptions& options) {
   validate(options);
   switch (options.position) {
-    case PatientPosition::hfs: return centred_grid(options, {{{1, 0, 0}, {0, 1, 0}, {0, 0, -1}}});
-    case PatientPosition::ffs: return centred_grid(options, {{{-1, 0, 0}, {0, 1, 0}, {0, 0, 1}}});
-    case PatientPosition::hfp: return centred_grid(options, {{{-1, 0, 0}, {0, -1, 0}, {0, 0, -1}}});
+    case PatientPosition::hfs: return centred_grid(options, {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}});
+    case PatientPosition::ffs: return centred_grid(options, {{{-1, 0, 0}, {0, 1, 0}, {0, 0, -1}}});
+    case PatientPosition::hfp: return centred_grid(options, {{{-1, 0, 0}, {0, -1, 0}, {0, 0, 1}}});
   }
   throw std::invalid_argument("generate_chest_phantom: unknown patient position");
 }
