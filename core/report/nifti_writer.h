@@ -8,7 +8,7 @@
 // Orientation: NIfTI world coordinates are RAS, DICOM's are LPS, so x and y
 // are negated. The sform (sform_code 1, scanner anatomical) is exactly that
 // affine, shear included. The qform cannot represent shear: for a sheared
-// grid (gantry tilt) it holds the rotation of the image plane (i and j axes
+// grid (gantry tilt) it contains the rotation of the image plane (i and j axes
 // exact, k replaced by the plane normal on the same side) with pixdim[3] the
 // slice step projected on that normal, so slice k keeps its height but loses
 // its in-plane shift. Readers that prefer the sform (nibabel, ITK with a

@@ -9,9 +9,10 @@
 
 namespace lunglens {
 
-// Writes the report. "status" is "complete" and "results" holds the numbers
-// when input.quantification.ok; otherwise "status" is "failed", "results" is
-// null and the diagnostics say why. Rejects input that check_report_input rejects.
+// Writes the report. When input.quantification.ok, "status" is "complete" and
+// "results" contains the numbers. Otherwise "status" is "failed", "results" is
+// null and the diagnostics give the reason. Rejects input that
+// check_report_input rejects.
 ReportText write_report_json(const ReportInput& input);
 
 }  // namespace lunglens

@@ -10,7 +10,7 @@ namespace lunglens {
 struct ReportText {
   bool ok = false;          // False when the input was rejected; `text` is then empty.
   std::string text;         // UTF-8 JSON or HTML.
-  Diagnostics diagnostics;  // Why the input was rejected.
+  Diagnostics diagnostics;  // Reasons the input was rejected.
 };
 
 // Returns true when `timestamp` is an RFC 3339 date-time such as

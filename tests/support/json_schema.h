@@ -1,4 +1,4 @@
-// A JSON Schema validator for tests, covering the subset of draft-07 that
+// A JSON Schema validator for tests. It covers the subset of draft-07 that
 // schemas/report.schema.json uses: type (name or list), required,
 // properties, additionalProperties (false or a schema), enum, const,
 // minimum, maximum, items (one schema), minItems, maxItems, minLength,
