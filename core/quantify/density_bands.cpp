@@ -2,7 +2,14 @@
 
 #include <limits>
 
+#include "segment/density_band.h"
+
 namespace lunglens {
+
+// The segmenter labels lesions with the same bands; keep the two in step.
+static_assert(kEmphysemaUpperHu == kEmphysemaMaxHu);
+static_assert(kWellAeratedUpperHu == kWellAeratedMaxHu);
+static_assert(kPoorlyAeratedUpperHu == kPoorlyAeratedMaxHu);
 
 DensityBand density_band_of(double hu) {
   if (hu < kEmphysemaUpperHu) return DensityBand::emphysema;
