@@ -1,5 +1,6 @@
 #include "dicom/dicom_json.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -225,7 +226,8 @@ std::string series_metadata_json(const ScanResult& scan, std::size_t series_inde
   for (const SeriesSlice& slice : scan.series[series_index].slices) {
     if (slice.file_index >= files.size() || !written.insert(slice.file_index).second) continue;
     try {
-      SpanIstream stream(files[slice.file_index].bytes);
+      const auto& bytes = files[slice.file_index].bytes;
+      SpanIstream stream(bytes.subspan(std::min(scan.headers[slice.file_index].data_set_offset, bytes.size())));
       gdcm::Reader reader;
       reader.SetStream(stream);
       if (!reader.ReadUpToTag(kPixelData, {kPixelData})) continue;

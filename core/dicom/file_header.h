@@ -87,6 +87,10 @@ struct FileHeader {
   bool encapsulated_pixel_data = false;  // Compressed transfer syntax (fragments).
   std::int64_t pixel_data_length = -1;   // Value length in bytes; -1 when undefined or unknown.
 
+  // Bytes skipped before the data set when a bare data set (no preamble, no
+  // file meta) starts after a few stray bytes; 0 for well-formed files.
+  std::size_t data_set_offset = 0;
+
   std::uint64_t content_hash = 0;   // Hash of all file bytes, for duplicate detection.
 };
 

@@ -70,9 +70,30 @@ PixelDataLocation locate_pixel_data(std::span<const std::uint8_t> bytes, std::in
   return location;
 }
 
+// Returns true when the data set contains an element every DICOM object or
+// image has; a "successful" parse of random bytes yields none of them.
+bool has_identifying_element(const gdcm::DataSet& ds) {
+  for (const gdcm::Tag tag : {gdcm::Tag(0x0008, 0x0016), gdcm::Tag(0x0008, 0x0060), gdcm::Tag(0x0020, 0x000e),
+                              gdcm::Tag(0x0028, 0x0010), gdcm::Tag(0x0004, 0x1220)})
+    if (ds.FindDataElement(tag)) return true;
+  return false;
+}
+
 Diagnostic file_diagnostic(DiagnosticCode code, Severity severity, const InputFile& file, std::string message) {
   return Diagnostic{code, severity, file.name, std::move(message)};
 }
+
+Diagnostic unparsed_file_diagnostic(const InputFile& file, bool read_ok, bool reached_end) {
+  if (!looks_like_dicom(file.bytes) || read_ok)
+    return file_diagnostic(DiagnosticCode::not_dicom, Severity::error, file,
+                           "not a DICOM file: no 'DICM' prefix at byte 128 and no parseable data set (" +
+                               std::to_string(file.bytes.size()) + " bytes)");
+  if (reached_end)
+    return file_diagnostic(DiagnosticCode::truncated_file, Severity::error, file, "the file ends inside the header");
+  return file_diagnostic(DiagnosticCode::corrupt_file, Severity::error, file, "the header could not be parsed");
+}
+
+bool is_upper(std::uint8_t c) { return c >= 'A' && c <= 'Z'; }
 
 int to_int(std::optional<std::uint32_t> value, int fallback) {
   return value ? static_cast<int>(*value) : fallback;
@@ -186,6 +207,12 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
   }
 
   // 2. Content.
+  const bool float_pixels = ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0008)) || ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0009));
+  if (!header.has_pixel_data && float_pixels) {
+    skip(FileKind::unsupported_image, DiagnosticCode::unsupported_image,
+         "Float Pixel Data or Double Float Pixel Data (parametric map), not stored integer values");
+    return;
+  }
   if (!header.has_pixel_data) {
     if (header.rows > 0 && header.columns > 0 && header.pixel_data_length < 0)
       fail(DiagnosticCode::truncated_file, "the file ends before Pixel Data (7FE0,0010) although Rows and Columns are set");
@@ -234,6 +261,15 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
 
 }  // namespace
 
+std::size_t find_data_set_start(std::span<const std::uint8_t> bytes) {
+  if (looks_like_dicom(bytes)) return 0;
+  for (std::size_t offset = 1; offset < 128 && offset + 8 <= bytes.size(); ++offset) {
+    const std::uint8_t* p = bytes.data() + offset;
+    if (p[0] == 0x08 && p[1] == 0x00 && p[3] == 0x00 && is_upper(p[4]) && is_upper(p[5])) return offset;
+  }
+  return 0;
+}
+
 std::uint64_t content_hash(std::span<const std::uint8_t> bytes) {
   // FNV-1a style mixing over 8-byte words, then the tail bytes.
   std::uint64_t hash = 1469598103934665603ull ^ bytes.size();
@@ -257,16 +293,10 @@ HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index)
   header.kind = FileKind::unreadable;
   header.content_hash = content_hash(file.bytes);
 
-  if (!looks_like_dicom(file.bytes)) {
-    result.diagnostics.push_back(file_diagnostic(
-        DiagnosticCode::not_dicom, Severity::error, file,
-        "not a DICOM file: no 'DICM' prefix at byte 128 and no DICOM element at the start (" +
-            std::to_string(file.bytes.size()) + " bytes)"));
-    return result;
-  }
-
+  header.data_set_offset = find_data_set_start(file.bytes);
+  const std::span<const std::uint8_t> bytes = file.bytes.subspan(header.data_set_offset);
   try {
-    SpanIstream stream(file.bytes);
+    SpanIstream stream(bytes);
     gdcm::Reader reader;
     reader.SetStream(stream);
     const bool read_ok = reader.ReadUpToTag(kPixelData, {kPixelData});
@@ -275,17 +305,18 @@ HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index)
     const gdcm::File& gdcm_file = reader.GetFile();
     const gdcm::DataSet& ds = gdcm_file.GetDataSet();
     const gdcm::TransferSyntax& syntax = gdcm_file.GetHeader().GetDataSetTransferSyntax();
-    const char* syntax_uid = syntax.GetString();
-    header.transfer_syntax_uid = syntax_uid != nullptr ? syntax_uid : "";
-    if (header.transfer_syntax_uid.empty())
-      header.transfer_syntax_uid = text_value(gdcm_file.GetHeader(), gdcm::Tag(0x0002, 0x0010));
+    header.transfer_syntax_uid = text_value(gdcm_file.GetHeader(), gdcm::Tag(0x0002, 0x0010));
+    if (header.transfer_syntax_uid.empty() && syntax != gdcm::TransferSyntax::TS_END && syntax.GetString() != nullptr)
+      header.transfer_syntax_uid = syntax.GetString();
 
-    if (!read_ok || ds.IsEmpty()) {
-      const DiagnosticCode code = reached_end ? DiagnosticCode::truncated_file : DiagnosticCode::corrupt_file;
-      std::string message = reached_end ? "the file ends inside the header" : "the header could not be parsed";
-      if (!header.transfer_syntax_uid.empty() && syntax == gdcm::TransferSyntax::TS_END)
-        message += " (transfer syntax " + header.transfer_syntax_uid + " is not supported)";
-      result.diagnostics.push_back(file_diagnostic(code, Severity::error, file, message));
+    if (!header.transfer_syntax_uid.empty() && syntax == gdcm::TransferSyntax::TS_END) {
+      result.diagnostics.push_back(file_diagnostic(DiagnosticCode::unsupported_transfer_syntax, Severity::error, file,
+                                                   "transfer syntax " + header.transfer_syntax_uid +
+                                                       " is not supported by the DICOM reader (GDCM 3.0)"));
+      return result;
+    }
+    if (!read_ok || ds.IsEmpty() || !has_identifying_element(ds)) {
+      result.diagnostics.push_back(unparsed_file_diagnostic(file, read_ok, reached_end));
       return result;
     }
 
@@ -303,15 +334,15 @@ HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index)
     } else {
       stream.clear();
       const std::int64_t position = static_cast<std::int64_t>(stream.tellg());
-      const PixelDataLocation location = locate_pixel_data(file.bytes, position);
+      const PixelDataLocation location = locate_pixel_data(bytes, position);
       header.has_pixel_data = location.found;
       header.pixel_data_length = location.value_length;
       if (location.found && location.value_length >= 0 &&
-          location.value_offset + location.value_length > static_cast<std::int64_t>(file.bytes.size())) {
+          location.value_offset + location.value_length > static_cast<std::int64_t>(bytes.size())) {
         result.diagnostics.push_back(file_diagnostic(
             DiagnosticCode::truncated_file, Severity::error, file,
             "Pixel Data declares " + std::to_string(location.value_length) + " bytes but the file ends after " +
-                std::to_string(static_cast<std::int64_t>(file.bytes.size()) - location.value_offset)));
+                std::to_string(static_cast<std::int64_t>(bytes.size()) - location.value_offset)));
         return result;
       }
     }

@@ -19,6 +19,12 @@ struct HeaderReadResult {
 // parsed comes back as FileKind::unreadable with an error diagnostic.
 HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index);
 
+// Returns where the data set starts: 0 for a Part 10 file ("DICM" at byte
+// 128) or a bare data set starting with a group 0002 or 0008 element, else
+// the first offset below 128 where a little-endian group 0008 element with
+// an explicit VR starts (a bare data set after stray bytes), else 0.
+std::size_t find_data_set_start(std::span<const std::uint8_t> bytes);
+
 // Returns a 64-bit hash of `bytes` (not cryptographic; equal hashes are
 // confirmed by comparing bytes).
 std::uint64_t content_hash(std::span<const std::uint8_t> bytes);

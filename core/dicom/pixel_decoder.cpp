@@ -1,5 +1,6 @@
 #include "dicom/pixel_decoder.h"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -52,7 +53,7 @@ std::optional<Diagnostic> check_pixel_element(const InputFile& file, const gdcm:
 }
 
 std::optional<Diagnostic> decode_checked(const InputFile& file, const FileHeader& header, DecodedPixels& pixels) {
-  SpanIstream stream(file.bytes);
+  SpanIstream stream(file.bytes.subspan(std::min(header.data_set_offset, file.bytes.size())));
   gdcm::ImageReader reader;
   reader.SetStream(stream);
   if (!reader.Read())

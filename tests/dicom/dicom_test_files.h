@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dicom/input_file.h"
+#include "support/dicom_builder.h"
 #include "support/test_data.h"
 
 namespace lunglens::test {
@@ -39,6 +40,28 @@ class FileSet {
 inline FileSet read_folder(const std::filesystem::path& folder) {
   FileSet set;
   for (const auto& path : list_files(folder)) set.add(std::filesystem::relative(path, folder).string(), read_file(path));
+  return set;
+}
+
+// Returns specs of an axial series of `count` slices, `step_mm` apart along
+// +z, whose stored values are 1024 + 100 * slice + pixel index: with the
+// default intercept -1024, HU = 100 * slice + pixel index.
+inline std::vector<SliceSpec> axial_series(int count, double step_mm) {
+  std::vector<SliceSpec> specs;
+  for (int k = 0; k < count; ++k) {
+    SliceSpec spec;
+    spec.position_mm = {-10.0, -20.0, 50.0 + k * step_mm};
+    spec.instance_number = k + 1;
+    for (int s = 0; s < spec.rows * spec.columns; ++s) spec.samples.push_back(static_cast<std::uint32_t>(1024 + 100 * k + s));
+    specs.push_back(spec);
+  }
+  return specs;
+}
+
+// Builds every spec into a file named slice-N.dcm (N = InstanceNumber).
+inline FileSet build_files(const std::vector<SliceSpec>& specs) {
+  FileSet set;
+  for (const SliceSpec& spec : specs) set.add("slice-" + std::to_string(spec.instance_number) + ".dcm", build_dicom(spec));
   return set;
 }
 

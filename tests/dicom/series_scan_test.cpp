@@ -1,0 +1,185 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "dicom/series_scan.h"
+#include "dicom/dicom_test_files.h"
+
+using namespace lunglens;
+using namespace lunglens::test;
+
+namespace {
+
+int count_code(const Diagnostics& diagnostics, DiagnosticCode code) {
+  return static_cast<int>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                        [&](const Diagnostic& d) { return d.code == code; }));
+}
+
+}  // namespace
+
+TEST_SUITE("dicom scan") {
+
+TEST_CASE("sorted by position not instance number") {
+  auto specs = axial_series(5, 2.0);
+  // Instance numbers run opposite to position; files are given shuffled.
+  for (auto& spec : specs) spec.instance_number = 10 - spec.instance_number;
+  std::swap(specs[0], specs[3]);
+  std::swap(specs[1], specs[4]);
+  const FileSet set = build_files(specs);
+  const ScanResult scan = scan_files(set.files());
+
+  REQUIRE(scan.series.size() == 1);
+  const SeriesInfo& series = scan.series[0];
+  REQUIRE(series.slices.size() == 5);
+  for (std::size_t s = 0; s < 5; ++s) {
+    CHECK(series.slices[s].position_along_normal_mm == doctest::Approx(50.0 + 2.0 * s));
+    CHECK(series.slices[s].grid_index == static_cast<std::int64_t>(s));
+  }
+  CHECK(series.slice_step_mm == doctest::Approx(2.0));
+  CHECK(series.uniform_step);
+  CHECK(series.geometry.origin_mm == Vec3{-10.0, -20.0, 50.0});
+  CHECK(series.geometry.size == std::array<std::int64_t, 3>{6, 4, 5});
+  CHECK(series.estimated_bytes == 6 * 4 * 5 * 3);
+}
+
+TEST_CASE("missing slice is reported") {
+  auto specs = axial_series(6, 2.5);
+  specs.erase(specs.begin() + 2, specs.begin() + 4);  // Two neighbours missing.
+  const ScanResult scan = scan_files(build_files(specs).files());
+
+  REQUIRE(scan.series.size() == 1);
+  const SeriesInfo& series = scan.series[0];
+  CHECK(series.geometry.size[2] == 6);
+  CHECK(series.missing_grid_indices == std::vector<std::int64_t>{2, 3});
+  CHECK(series.slice_step_mm == doctest::Approx(2.5));
+  REQUIRE(count_code(series.diagnostics, DiagnosticCode::missing_slice) == 1);
+  const auto missing = std::find_if(series.diagnostics.begin(), series.diagnostics.end(),
+                                    [](const Diagnostic& d) { return d.code == DiagnosticCode::missing_slice; });
+  CHECK(missing->message.find("2 slice(s) missing between positions 52.500 and 60.000 mm") != std::string::npos);
+}
+
+TEST_CASE("non-uniform steps are reported") {
+  auto specs = axial_series(5, 2.0);
+  specs[3].position_mm[2] += 0.7;
+  specs[4].position_mm[2] += 0.7;
+  const ScanResult scan = scan_files(build_files(specs).files());
+  REQUIRE(scan.series.size() == 1);
+  CHECK_FALSE(scan.series[0].uniform_step);
+  CHECK(scan.series[0].geometry.size[2] == 5);
+  CHECK(count_code(scan.series[0].diagnostics, DiagnosticCode::nonuniform_slice_step) == 1);
+}
+
+TEST_CASE("byte-identical duplicate dropped") {
+  const auto specs = axial_series(3, 2.0);
+  FileSet set = build_files(specs);
+  set.add("copy-of-slice-2.dcm", build_dicom(specs[1]));
+  const ScanResult scan = scan_files(set.files());
+  REQUIRE(scan.series.size() == 1);
+  CHECK(scan.series[0].slices.size() == 3);
+  CHECK(count_code(scan.series[0].diagnostics, DiagnosticCode::duplicate_slice_dropped) == 1);
+}
+
+TEST_CASE("two acquisitions at the same positions") {
+  auto first = axial_series(4, 2.0);
+  auto second = axial_series(4, 2.0);
+  for (auto& spec : second) {
+    spec.acquisition_number = 2;
+    spec.instance_number += 10;
+    for (auto& sample : spec.samples) sample += 7;  // Different content.
+  }
+  first.insert(first.end(), second.begin(), second.end());
+  const ScanResult scan = scan_files(build_files(first).files());
+
+  REQUIRE(scan.series.size() == 2);
+  for (const SeriesInfo& series : scan.series) {
+    CHECK(series.slices.size() == 4);
+    CHECK(series.geometry.size[2] == 4);
+    CHECK(count_code(series.diagnostics, DiagnosticCode::acquisitions_split) == 1);
+  }
+  CHECK(scan.series[0].id != scan.series[1].id);
+  CHECK(scan.headers[scan.series[0].slices[0].file_index].acquisition_number !=
+        scan.headers[scan.series[1].slices[0].file_index].acquisition_number);
+}
+
+TEST_CASE("same acquisition number still split") {
+  auto first = axial_series(3, 2.0);
+  auto second = axial_series(3, 2.0);
+  for (auto& spec : second) {
+    spec.instance_number += 10;
+    for (auto& sample : spec.samples) sample += 7;
+  }
+  first.insert(first.end(), second.begin(), second.end());
+  const ScanResult scan = scan_files(build_files(first).files());
+  REQUIRE(scan.series.size() == 2);
+  CHECK(scan.series[0].slices.size() == 3);
+  CHECK(scan.series[1].slices.size() == 3);
+}
+
+TEST_CASE("localizer, dose SR and DICOMDIR left out") {
+  const auto specs = axial_series(3, 2.0);
+  FileSet set = build_files(specs);
+  SliceSpec scout = specs[0];
+  scout.image_type = "ORIGINAL\\PRIMARY\\LOCALIZER";
+  scout.orientation = {1, 0, 0, 0, 0, -1};
+  scout.instance_number = 100;
+  set.add("scout.dcm", build_dicom(scout));
+  set.add("dose.dcm", build_dose_sr(specs[0].series_uid));
+  set.add("DICOMDIR", build_dicomdir());
+  const ScanResult scan = scan_files(set.files());
+
+  REQUIRE(scan.series.size() == 1);
+  CHECK(scan.series[0].slices.size() == 3);
+  CHECK(scan.headers[3].kind == FileKind::localizer);
+  CHECK(scan.headers[4].kind == FileKind::structured_report);
+  CHECK(scan.headers[5].kind == FileKind::dicomdir);
+  CHECK(count_code(scan.diagnostics, DiagnosticCode::localizer) == 1);
+  CHECK(count_code(scan.diagnostics, DiagnosticCode::structured_report) == 1);
+  CHECK(count_code(scan.diagnostics, DiagnosticCode::dicomdir) == 1);
+  for (const Diagnostic& d : scan.diagnostics) CHECK(!d.file.empty());
+}
+
+TEST_CASE("geometry split") {
+  auto specs = axial_series(4, 2.0);
+  specs[3].rows = 8;
+  specs[3].samples.resize(48, 1024);
+  const ScanResult scan = scan_files(build_files(specs).files());
+  REQUIRE(scan.series.size() == 2);
+  CHECK(scan.series[0].slices.size() == 3);
+  CHECK(scan.series[1].slices.size() == 1);
+  CHECK(count_code(scan.series[0].diagnostics, DiagnosticCode::inconsistent_geometry_split) == 1);
+}
+
+TEST_CASE("gantry tilt keeps the shear") {
+  const double tilt_degrees = 15.0;
+  const double step = 2.0;
+  auto specs = axial_series(5, step);
+  // A tilted gantry shifts each slice origin along y (column direction).
+  for (std::size_t k = 0; k < specs.size(); ++k)
+    specs[k].position_mm[1] += k * step * std::tan(tilt_degrees * 3.14159265358979 / 180.0);
+  const ScanResult scan = scan_files(build_files(specs).files());
+
+  REQUIRE(scan.series.size() == 1);
+  const SeriesInfo& series = scan.series[0];
+  CHECK(series.gantry_tilt);
+  CHECK(series.gantry_tilt_degrees == doctest::Approx(tilt_degrees).epsilon(1e-3));
+  CHECK(count_code(series.diagnostics, DiagnosticCode::gantry_tilt) == 1);
+  CHECK_FALSE(series.geometry.is_orthonormal());
+  CHECK(series.slice_step_mm == doctest::Approx(step));
+  // Voxel (0, 0, k) sits at the IPP of slice k.
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    const Vec3 p = series.geometry.index_to_lps({0.0, 0.0, double(k)});
+    CHECK(p[1] == doctest::Approx(specs[k].position_mm[1]));
+    CHECK(p[2] == doctest::Approx(specs[k].position_mm[2]));
+  }
+}
+
+TEST_CASE("no series among non-images") {
+  FileSet set;
+  set.add("dose.dcm", build_dose_sr("1.2.3"));
+  const ScanResult scan = scan_files(set.files());
+  CHECK(scan.series.empty());
+  CHECK(count_code(scan.diagnostics, DiagnosticCode::no_series) == 1);
+}
+
+}
