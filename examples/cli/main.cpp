@@ -1,5 +1,12 @@
 // lunglens: native command-line tool over the core.
 //
+//   lunglens analyze [PATH...] [options]  analyse a chest CT (or --sample)
+//     --sample            analyse the built-in synthetic chest phantom
+//     --out DIR           output folder (default lunglens-out): report.json,
+//                         report.html, masks.nii
+//     --series N          series index from `lunglens series` (default: the chest CT)
+//     --timing            print one JSON line with stage times and peak memory
+//     --quiet             no progress bar
 //   lunglens series PATH...            list the image series and skipped files
 //   lunglens load PATH... [options]    decode one series to an HU volume
 //     --series N          series index from `lunglens series` (default 0: the largest)
@@ -24,6 +31,7 @@
 #include "dicom/dicom_json.h"
 #include "dicom/series_loader.h"
 #include "dicom/series_scan.h"
+#include "analyze_command.h"
 #include "file_input.h"
 
 namespace {
@@ -43,7 +51,8 @@ struct Arguments {
 int usage(const char* message) {
   if (message) std::fprintf(stderr, "lunglens: %s\n", message);
   std::fprintf(stderr,
-               "usage: lunglens series PATH...\n"
+               "usage: lunglens analyze [PATH...] [--sample] [--out DIR] [--series N] [--timing] [--quiet]\n"
+               "       lunglens series PATH...\n"
                "       lunglens load PATH... [--series N] [--raw FILE] [--geometry FILE]\n"
                "                             [--metadata FILE] [--timing]\n");
   return 2;
@@ -229,7 +238,54 @@ int run_load(const Arguments& arguments) {
 
 }  // namespace
 
+// Parses the options of `lunglens analyze`; returns false with `error` set on misuse.
+bool parse_analyze_arguments(int argc, char** argv, cli::AnalyzeArguments& arguments, std::string& error) {
+  for (int a = 2; a < argc; ++a) {
+    const std::string option = argv[a];
+    if (option == "--sample") {
+      arguments.sample = true;
+    } else if (option == "--timing") {
+      arguments.timing = true;
+    } else if (option == "--quiet") {
+      arguments.quiet = true;
+    } else if (option == "--out" || option == "--series") {
+      if (a + 1 >= argc) {
+        error = option + " needs a value";
+        return false;
+      }
+      const std::string value = argv[++a];
+      if (option == "--out") {
+        arguments.output_folder = value;
+      } else {
+        char* end = nullptr;
+        arguments.series = static_cast<int>(std::strtol(value.c_str(), &end, 10));
+        if (*end != '\0' || arguments.series < 0) {
+          error = "--series expects a non-negative integer, got '" + value + "'";
+          return false;
+        }
+      }
+    } else if (option.rfind("--", 0) == 0) {
+      error = "unknown option " + option;
+      return false;
+    } else {
+      arguments.paths.push_back(option);
+    }
+  }
+  if (arguments.sample == !arguments.paths.empty()) {
+    error = arguments.sample ? "give either --sample or input paths, not both" : "no input files or folders given (or --sample)";
+    return false;
+  }
+  return true;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "analyze") {
+    cli::AnalyzeArguments arguments;
+    std::string error;
+    if (!parse_analyze_arguments(argc, argv, arguments, error)) return usage(error.c_str());
+    return cli::run_analyze(arguments);
+  }
+
   Arguments arguments;
   std::string error;
   if (!parse_arguments(argc, argv, arguments, error)) return usage(error.c_str());

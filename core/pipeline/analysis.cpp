@@ -1,0 +1,185 @@
+#include "pipeline/analysis.h"
+
+#include <chrono>
+#include <exception>
+#include <new>
+#include <tuple>
+
+#include "dicom/series_loader.h"
+#include "quantify/quantify.h"
+#include "report/report_html.h"
+#include "report/report_json.h"
+#include "segment/lung_segmenter.h"
+
+namespace lunglens {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void append(Diagnostics& to, const Diagnostics& from) { to.insert(to.end(), from.begin(), from.end()); }
+
+// Reports progress; returns false when the caller asked to cancel.
+bool report_progress(const AnalysisOptions& options, AnalysisStage stage, int done, int total) {
+  return !options.progress || options.progress(stage, done, total);
+}
+
+void add_cancelled(AnalysisResult& result, AnalysisStage stage) {
+  result.diagnostics.push_back({DiagnosticCode::cancelled, Severity::error, "",
+                                "analysis cancelled during " + std::string(stage_name(stage))});
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+std::string_view stage_name(AnalysisStage stage) {
+  switch (stage) {
+    case AnalysisStage::scanning: return "scanning";
+    case AnalysisStage::decoding: return "decoding";
+    case AnalysisStage::segmenting: return "segmenting";
+    case AnalysisStage::quantifying: return "quantifying";
+    case AnalysisStage::reporting: return "reporting";
+  }
+  return "unknown";
+}
+
+std::optional<std::size_t> choose_chest_series(const ScanResult& scan) {
+  std::optional<std::size_t> best;
+  auto rank = [&](std::size_t s) {
+    const SeriesInfo& series = scan.series[s];
+    return std::make_tuple(series.modality == "CT", series.slices.size(),
+                           series.geometry.size[0] * series.geometry.size[1]);
+  };
+  for (std::size_t s = 0; s < scan.series.size(); ++s)
+    if (!best || rank(s) > rank(*best)) best = s;
+  return best;
+}
+
+SegmentationMethod classical_method(const SegmentOptions& o) {
+  SegmentationMethod method;
+  method.engine = "classical";
+  method.parameters = {
+      {"body_threshold", o.body_threshold_hu, "HU", 0},
+      {"lung_air_max", o.lung_air_max_hu, "HU", 0},
+      {"gas", o.gas_hu, "HU", 0},
+      {"gas_max_fraction", o.gas_max_fraction, "1", 2},
+      {"min_lung_area", o.min_lung_area_mm2, "mm2", 0},
+      {"min_lung_volume", o.min_lung_volume_ml, "mL", 1},
+      {"airway_lumen_max", o.airway_lumen_max_hu, "HU", 0},
+      {"bronchus_length", o.bronchus_length_mm, "mm", 1},
+      {"pleural_closing_radius", o.pleural_closing_radius_mm, "mm", 1},
+      {"enclosure_ray", o.enclosure_ray_mm, "mm", 1},
+      {"min_enclosing_directions", static_cast<double>(o.min_enclosing_directions), "1", 0},
+      {"pleural_max", o.pleural_max_hu, "HU", 0},
+      {"ggo_min", o.ggo_min_hu, "HU", 0},
+      {"consolidation_min", o.consolidation_min_hu, "HU", 0},
+      {"consolidation_max", o.consolidation_max_hu, "HU", 0},
+      {"dependent_margin", o.dependent_margin_hu, "HU", 0},
+      {"ggo_min_limit", o.ggo_min_hu_limit, "HU", 0},
+      {"dependent_band", o.dependent_band_mm, "mm", 1},
+      {"vessel_radius", o.vessel_radius_mm, "mm", 2},
+      {"min_lesion", o.min_lesion_ml, "mL", 3},
+      {"consolidation_core_radius", o.consolidation_core_radius_mm, "mm", 1},
+      {"consolidation_margin", o.consolidation_margin_mm, "mm", 1},
+  };
+  return method;
+}
+
+void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const AnalysisOptions& options) {
+  result.method = classical_method(options.segment);
+
+  // Segmentation.
+  if (!report_progress(options, AnalysisStage::segmenting, 0, 1)) return add_cancelled(result, AnalysisStage::segmenting);
+  auto start = Clock::now();
+  result.segmentation = segment_lungs(result.volume, options.segment);
+  result.timings.push_back({AnalysisStage::segmenting, seconds_since(start)});
+  append(result.diagnostics, result.segmentation.diagnostics);
+  if (!report_progress(options, AnalysisStage::segmenting, 1, 1)) return add_cancelled(result, AnalysisStage::segmenting);
+
+  // Quantification (also when no lung was found: it then returns ok false
+  // with the reason, and the report says "failed").
+  if (!report_progress(options, AnalysisStage::quantifying, 0, 1)) return add_cancelled(result, AnalysisStage::quantifying);
+  start = Clock::now();
+  if (result.segmentation.lungs_found) {
+    result.quantification = quantify(result.volume, result.segmentation);
+    append(result.diagnostics, result.quantification.diagnostics);
+  }
+  result.timings.push_back({AnalysisStage::quantifying, seconds_since(start)});
+  if (!report_progress(options, AnalysisStage::quantifying, 1, 1)) return add_cancelled(result, AnalysisStage::quantifying);
+
+  // Report.
+  if (!report_progress(options, AnalysisStage::reporting, 0, 1)) return add_cancelled(result, AnalysisStage::reporting);
+  start = Clock::now();
+  ReportInput input;
+  input.generated_at = options.generated_at;
+  input.series = series;
+  input.load_diagnostics = result.load_diagnostics;
+  input.segmentation_diagnostics = result.segmentation.diagnostics;
+  input.segmentation_method = result.method;
+  input.quantification = result.quantification;
+  const ReportText json = write_report_json(input);
+  const ReportText html = write_report_html(input);
+  append(result.diagnostics, json.diagnostics);
+  result.report_json = json.text;
+  result.report_html = html.text;
+  result.timings.push_back({AnalysisStage::reporting, seconds_since(start)});
+  report_progress(options, AnalysisStage::reporting, 1, 1);
+
+  result.ok = json.ok && html.ok && result.quantification.ok;
+}
+
+AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOptions& options) {
+  AnalysisResult result;
+  try {
+    // Headers of every file.
+    if (!report_progress(options, AnalysisStage::scanning, 0, 1)) {
+      add_cancelled(result, AnalysisStage::scanning);
+      return result;
+    }
+    auto start = Clock::now();
+    result.scan = scan_files(files);
+    result.timings.push_back({AnalysisStage::scanning, seconds_since(start)});
+    append(result.load_diagnostics, result.scan.diagnostics);
+
+    const auto chosen = options.series_index ? options.series_index : choose_chest_series(result.scan);
+    if (!chosen || *chosen >= result.scan.series.size()) {
+      result.diagnostics = result.load_diagnostics;
+      result.diagnostics.push_back({DiagnosticCode::no_series, Severity::error, "",
+                                    result.scan.series.empty()
+                                        ? "no image series found among " + std::to_string(files.size()) + " files"
+                                        : "series index out of range"});
+      return result;
+    }
+    result.series_index = *chosen;
+
+    // Pixel data of the chosen series.
+    LoadOptions load_options;
+    load_options.max_bytes = options.max_bytes;
+    if (options.progress)
+      load_options.progress = [&options](int done, int total) {
+        return options.progress(AnalysisStage::decoding, done, total);
+      };
+    start = Clock::now();
+    LoadResult loaded = load_series(result.scan, result.series_index, files, load_options);
+    result.timings.push_back({AnalysisStage::decoding, seconds_since(start)});
+    append(result.load_diagnostics, loaded.diagnostics);
+    result.diagnostics = result.load_diagnostics;
+    if (!loaded.ok) return result;
+    result.volume = std::move(loaded.volume);
+
+    analyze_volume(result, summarize_series(result.scan.series[result.series_index]), options);
+  } catch (const std::bad_alloc&) {
+    result.ok = false;
+    result.diagnostics.push_back({DiagnosticCode::too_large, Severity::error, "",
+                                  "out of memory during the analysis; try fewer or smaller series"});
+  } catch (const std::exception& error) {
+    result.ok = false;
+    result.diagnostics.push_back({DiagnosticCode::internal_error, Severity::error, "",
+                                  std::string("internal error: ") + error.what()});
+  }
+  return result;
+}
+
+}  // namespace lunglens

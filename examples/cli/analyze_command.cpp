@@ -1,0 +1,182 @@
+#include "analyze_command.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "dicom/series_writer.h"
+#include "file_input.h"
+#include "phantom/chest_phantom.h"
+#include "pipeline/analysis.h"
+#include "report/nifti_writer.h"
+#include "segment/lung_labels.h"
+
+namespace lunglens::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Label values of the combined mask written as masks.nii.
+enum class MaskLabel : std::uint8_t { right_lung = 1, left_lung = 2, airway = 3, ground_glass = 4, consolidation = 5 };
+
+std::string utc_now_rfc3339() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+bool write_file(const fs::path& path, const void* data, std::size_t size) {
+  std::ofstream stream(path, std::ios::binary);
+  stream.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return static_cast<bool>(stream);
+}
+
+// One label per voxel: lesions over lungs, lungs over airway.
+std::vector<std::uint8_t> combined_mask(const LungSegmentation& segmentation) {
+  std::vector<std::uint8_t> mask(segmentation.lungs.size(), 0);
+  for (std::size_t v = 0; v < mask.size(); ++v) {
+    switch (static_cast<LungLabel>(segmentation.lungs[v])) {
+      case LungLabel::right_lung: mask[v] = static_cast<std::uint8_t>(MaskLabel::right_lung); break;
+      case LungLabel::left_lung: mask[v] = static_cast<std::uint8_t>(MaskLabel::left_lung); break;
+      case LungLabel::airway: mask[v] = static_cast<std::uint8_t>(MaskLabel::airway); break;
+      default: break;
+    }
+    if (!segmentation.lesions.empty()) {
+      const auto lesion = static_cast<LesionLabel>(segmentation.lesions[v]);
+      if (lesion == LesionLabel::ground_glass) mask[v] = static_cast<std::uint8_t>(MaskLabel::ground_glass);
+      if (lesion == LesionLabel::consolidation) mask[v] = static_cast<std::uint8_t>(MaskLabel::consolidation);
+    }
+  }
+  return mask;
+}
+
+// Draws "stage [#####     ] done/total" on stderr when it is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+
+  bool update(AnalysisStage stage, int done, int total) {
+    if (!enabled_) return true;
+    const int width = 30;
+    const int filled = total > 0 ? done * width / total : 0;
+    std::fprintf(stderr, "\r%-12s [%.*s%*s] %d/%d", std::string(stage_name(stage)).c_str(), filled,
+                 "##############################", width - filled, "", done, total);
+    if (done == total && stage == AnalysisStage::reporting) std::fputc('\n', stderr);
+    std::fflush(stderr);
+    return true;
+  }
+
+  void finish() {
+    if (enabled_) std::fputc('\n', stderr);
+  }
+
+ private:
+  bool enabled_;
+};
+
+long peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss * 1024L;
+}
+
+}  // namespace
+
+int run_analyze(const AnalyzeArguments& arguments) {
+  const auto start = std::chrono::steady_clock::now();
+
+  // Input: files named by the user, or the phantom written as a DICOM series.
+  LoadedFiles loaded;
+  if (arguments.sample) {
+    const Phantom phantom = generate_chest_phantom(PhantomOptions{});
+    for (auto& file : write_ct_series(phantom.volume)) {
+      loaded.total_bytes += static_cast<std::int64_t>(file.bytes.size());
+      loaded.names.push_back("sample/" + file.name);
+      loaded.contents.push_back(std::move(file.bytes));
+    }
+  } else {
+    loaded = read_input_paths(arguments.paths);
+    for (const auto& error : loaded.errors) std::fprintf(stderr, "error: %s\n", error.c_str());
+    if (loaded.names.empty()) {
+      std::fprintf(stderr, "lunglens: no readable files in the given paths\n");
+      return 1;
+    }
+  }
+  const auto files = loaded.input_files();
+  const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // Analysis.
+  ProgressBar bar(!arguments.quiet && isatty(fileno(stderr)));
+  AnalysisOptions options;
+  options.generated_at = utc_now_rfc3339();
+  if (arguments.series >= 0) options.series_index = static_cast<std::size_t>(arguments.series);
+  options.progress = [&bar](AnalysisStage stage, int done, int total) { return bar.update(stage, done, total); };
+  const AnalysisResult result = analyze_files(files, options);
+  bar.finish();
+  for (const auto& diagnostic : result.diagnostics)
+    if (diagnostic.severity != Severity::info) std::fprintf(stderr, "%s\n", format_diagnostic(diagnostic).c_str());
+
+  // Outputs: reports whenever the series loaded, masks when lungs were found.
+  std::error_code error;
+  fs::create_directories(arguments.output_folder, error);
+  if (error) {
+    std::fprintf(stderr, "lunglens: cannot create %s (%s)\n", arguments.output_folder.c_str(), error.message().c_str());
+    return 1;
+  }
+  const fs::path out(arguments.output_folder);
+  if (!result.report_json.empty()) {
+    if (!write_file(out / "report.json", result.report_json.data(), result.report_json.size()) ||
+        !write_file(out / "report.html", result.report_html.data(), result.report_html.size())) {
+      std::fprintf(stderr, "lunglens: cannot write the reports into %s\n", out.c_str());
+      return 1;
+    }
+  }
+  if (result.segmentation.lungs_found) {
+    const auto mask = combined_mask(result.segmentation);
+    const NiftiFile nifti = write_nifti_labels(
+        result.volume.geometry, mask, "lunglens: 1 R lung 2 L lung 3 airway 4 GGO 5 consolidation");
+    if (!nifti.ok || !write_file(out / "masks.nii", nifti.bytes.data(), nifti.bytes.size())) {
+      std::fprintf(stderr, "lunglens: cannot write %s\n", (out / "masks.nii").c_str());
+      return 1;
+    }
+  }
+
+  if (arguments.timing) {
+    std::printf("{\"engine\": \"native\", \"files\": %zu, \"input_bytes\": %lld, \"read_s\": %.4f", files.size(),
+                static_cast<long long>(loaded.total_bytes), read_seconds);
+    double total = read_seconds;
+    for (const auto& timing : result.timings) {
+      std::printf(", \"%s_s\": %.4f", std::string(stage_name(timing.stage)).c_str(), timing.seconds);
+      total += timing.seconds;
+    }
+    std::printf(", \"total_s\": %.4f, \"peak_rss_bytes\": %ld}\n", total, peak_rss_bytes());
+  }
+
+  if (!result.ok) {
+    const Diagnostic* reason = nullptr;
+    for (const auto& diagnostic : result.diagnostics)
+      if (diagnostic.severity == Severity::error) reason = &diagnostic;
+    std::fprintf(stderr, "lunglens: analysis failed: %s\n",
+                 reason ? format_diagnostic(*reason).c_str() : "no result (see the messages above)");
+    return 1;
+  }
+
+  const auto& both = result.quantification.both;
+  std::printf("lungs %.1f mL (right %.1f, left %.1f), involvement %.2f %%, severity score %d/30\n",
+              both.region.lung_volume_ml, result.quantification.right.region.lung_volume_ml,
+              result.quantification.left.region.lung_volume_ml,
+              both.region.involvement.percent_of_lung.value_or(0.0), both.severity_score);
+  std::printf("wrote %s, %s and %s\n", (out / "report.json").c_str(), (out / "report.html").c_str(),
+              (out / "masks.nii").c_str());
+  return 0;
+}
+
+}  // namespace lunglens::cli
