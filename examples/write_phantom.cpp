@@ -1,8 +1,8 @@
-// Writes the synthetic chest phantom as a CT series (one DICOM file per
-// slice) into a folder, with its ground truth beside it:
-//   labels.raw   PhantomLabel per voxel, uint8, index i + nx * (j + ny * k)
-//                on the grid of the series as load_series returns it;
-//   truth.json   truth volumes in mL, the grid and the label codes.
+// Writes the synthetic chest phantom into a folder as a CT series, one DICOM
+// file per slice, with its ground truth beside it:
+//   labels.raw   PhantomLabel per voxel (uint8, index i + nx * (j + ny * k)),
+//                on the grid that load_series returns for the series.
+//   truth.json   Truth volumes in mL, the grid and the label codes.
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +38,7 @@ struct UsageError : std::runtime_error {
 double parse_number(std::string_view option, const std::string& text) {
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0') throw UsageError(std::string(option) + " expects a number, got \"" + text + "\"");
+  if (text.empty() || *end != '\0') throw UsageError("invalid value \"" + text + "\" for " + std::string(option) + ": expected a number");
   return value;
 }
 
@@ -46,7 +46,7 @@ long long parse_integer(std::string_view option, const std::string& text) {
   long long value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size())
-    throw UsageError(std::string(option) + " expects an integer, got \"" + text + "\"");
+    throw UsageError("invalid value \"" + text + "\" for " + std::string(option) + ": expected an integer");
   return value;
 }
 
@@ -54,7 +54,7 @@ lunglens::PatientPosition parse_position(const std::string& text) {
   if (text == "HFS") return lunglens::PatientPosition::hfs;
   if (text == "FFS") return lunglens::PatientPosition::ffs;
   if (text == "HFP") return lunglens::PatientPosition::hfp;
-  throw UsageError("--position expects HFS, FFS or HFP, got \"" + text + "\"");
+  throw UsageError("invalid value \"" + text + "\" for --position: expected HFS, FFS or HFP");
 }
 
 struct Arguments {
@@ -72,7 +72,7 @@ Arguments parse_arguments(int argc, char** argv) {
       continue;
     }
     if (option.rfind("--", 0) != 0) {
-      if (have_folder) throw UsageError("more than one output folder given: \"" + std::string(option) + "\"");
+      if (have_folder) throw UsageError("unexpected second output folder \"" + std::string(option) + "\"");
       arguments.folder = argv[n];
       have_folder = true;
       continue;
@@ -96,7 +96,7 @@ Arguments parse_arguments(int argc, char** argv) {
       o.lesion_load = parse_number(option, value);
     } else if (option == "--seed") {
       const long long seed = parse_integer(option, value);
-      if (seed < 0 || seed > 0xFFFFFFFFll) throw UsageError("--seed expects 0..4294967295, got " + value);
+      if (seed < 0 || seed > 0xFFFFFFFFll) throw UsageError("invalid value " + value + " for --seed: expected 0..4294967295");
       o.seed = static_cast<std::uint32_t>(seed);
     } else {
       throw UsageError("unknown option " + std::string(option));

@@ -50,8 +50,8 @@ std::string decimal_strings(std::initializer_list<double> values) {
   return text;
 }
 
-// Data set builder with the padding rules of each VR: UI pads with NUL,
-// other text with a space, binary values are written little endian.
+// Data set builder that applies the padding rule of each VR. UI values pad
+// with NUL and other text with a space. Binary values are written little endian.
 class DataSetBuilder {
  public:
   explicit DataSetBuilder(gdcm::DataSet& data_set) : data_set_(data_set) {}
@@ -153,7 +153,7 @@ void check_volume(const HuVolume& volume) {
     if (std::abs(norm(g.axes[a]) - 1.0) > 1e-4) fail("axis " + std::to_string(a) + " is not a unit vector");
   if (std::abs(dot(g.axes[0], g.axes[1])) > 1e-4) fail("axes 0 and 1 (IOP) are not orthogonal");
 
-  // Slices must advance along the normal; cos 84 degrees = 0.1045.
+  // Slices must advance along the normal. The limit is cos 84 degrees = 0.1045.
   const Vec3 normal = cross(g.axes[0], g.axes[1]);
   const double along_normal = dot(normalized(g.axes[2]), normal);
   if (!(std::abs(along_normal) >= 0.1045))
@@ -194,7 +194,7 @@ std::vector<std::int16_t> stored_slice(const HuVolume& volume, std::int64_t k, b
       continue;
     }
     double hu = volume.hu_at(index);
-    if (std::isnan(hu)) hu = kRescaleIntercept;  // NOTE: NaN HU has no stored value; written as -1024 HU.
+    if (std::isnan(hu)) hu = kRescaleIntercept;  // NOTE: NaN HU has no stored value, so it is written as -1024 HU.
     const double value = std::clamp(std::round(hu) - kRescaleIntercept, -32768.0, 32767.0);
     auto stored_value = static_cast<std::int16_t>(value);
     if (padding_written && stored_value == padding_value) {

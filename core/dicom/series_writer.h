@@ -51,11 +51,12 @@ struct WrittenFile {
 // outside the padding whose stored value would equal the padding value is
 // written one above it (HU + 1), so it is never read back as padding.
 //
-// Throws std::invalid_argument naming the fault for: an empty volume, a voxel
-// or mask buffer whose size differs from the grid, a non-positive spacing,
-// IOP axes that are not orthonormal, a slice axis within 6 degrees of the
-// image plane, more than 65535 rows or columns, more than 99999 slices, and
-// invalid option values. Throws std::runtime_error when GDCM fails to write.
+// Throws std::invalid_argument naming the fault for any of these: an empty
+// volume, a voxel or mask buffer whose size differs from the grid, a
+// non-positive spacing, IOP axes that are not orthonormal, or a slice axis
+// within 6 degrees of the image plane. The same goes for more than 65535 rows
+// or columns, more than 99999 slices and invalid option values. Throws
+// std::runtime_error when GDCM fails to write a file.
 std::vector<WrittenFile> write_ct_series(const HuVolume& volume, const SeriesWriterOptions& options = {});
 
 }  // namespace lunglens

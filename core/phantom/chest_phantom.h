@@ -11,11 +11,11 @@
 
 namespace lunglens {
 
-// Patient position on the table. The anatomy is the same in LPS for all three
-// (the left lung is always at +x); the position sets the IOP a scanner writes
+// Patient position on the table. The anatomy is the same in LPS for all three,
+// so the left lung is always at +x. The position sets the IOP a scanner writes
 // for it and the side of the table. Slices run along the slice normal
-// (axes[2] = axes[0] x axes[1]), the order in which load_series returns a
-// series, so a written and reloaded phantom has the very same grid:
+// (axes[2] = axes[0] x axes[1]) because load_series returns a series in that
+// order, so a written and reloaded phantom has the very same grid:
 //   HFS: IOP 1\0\0\0\1\0,   slices from feet to head, table posterior.
 //   FFS: IOP -1\0\0\0\1\0,  slices from head to feet, table posterior.
 //   HFP: IOP -1\0\0\0\-1\0, slices from feet to head, table anterior (prone).

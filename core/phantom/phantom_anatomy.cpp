@@ -119,8 +119,13 @@ bool sample_spine(double x, double y, double z, float& hu) {
     hu = 550.0f;  // Spinous process.
     return true;
   }
-  if (std::abs(x) <= 34.0 && std::abs(cy + 2.0) <= 5.0) {
-    hu = 550.0f;  // Transverse processes.
+  // Transverse processes, pointing posterolaterally from the arch.
+  const double ax = std::abs(x);
+  const double t = std::clamp(((ax - 12.0) * 20.0 + (y - 82.0) * 10.0) / 500.0, 0.0, 1.0);
+  const double px = ax - (12.0 + 20.0 * t);
+  const double py = y - (82.0 + 10.0 * t);
+  if (px * px + py * py <= 4.5 * 4.5) {
+    hu = 550.0f;
     return true;
   }
   return false;
@@ -132,7 +137,7 @@ bool in_paravertebral(double x, double y) {
   const double dy = y - kVertebraY;
   if (x * x + dy * dy <= (kVertebraRadius + 4.0) * (kVertebraRadius + 4.0)) return true;
   if (std::abs(x) <= 24.0 && y >= kVertebraY) return true;
-  return std::abs(x) <= 38.0 && y >= kCanalY - 11.0;
+  return std::abs(x) <= 38.0 && y >= kCanalY - 11.0;  // Contains the transverse processes.
 }
 
 // Twelve ribs per side as elliptic tubes in the rib band. A rib rises
@@ -166,8 +171,8 @@ bool sample_sternum(double x, double y, double z, double depth, float& hu) {
   return true;
 }
 
-// Patient table: a curved plate (carbon-fibre skins around a denser core)
-// 8 mm below the back at the midline, rising towards its edges.
+// Patient table: a curved plate (400 HU skins around a 220 HU core), 8 mm
+// below the back at the midline and rising towards its edges.
 bool sample_table(double x, double y, TableSide side, float& hu) {
   if (std::abs(x) > 215.0) return false;
   const double depth_axis = side == TableSide::posterior ? y : -y;

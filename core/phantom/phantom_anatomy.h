@@ -13,13 +13,13 @@
 
 namespace lunglens::phantom {
 
-// What the base shapes (everything except tubes and lesions) put at a point.
+// Label and HU of the base shapes (everything except tubes and lesions) at a point.
 struct BaseSample {
   PhantomLabel label = PhantomLabel::outside;
   float hu = -1000.0f;
 };
 
-// Which side of the table the patient lies on; it only moves the table.
+// Side of the patient the table lies on. It moves only the table.
 enum class TableSide { posterior, anterior };
 
 // Returns the label and HU of body, table, bones, heart, mediastinum, abdomen
@@ -41,9 +41,9 @@ struct Tube {
 // Returns the squared distance (mm^2) from p to the tube axis segment.
 double squared_distance_to_axis(const Tube& tube, const Vec3& p);
 
-// Aorta (ascending, arch, descending), esophagus and the pulmonary arteries
-// up to the hila: soft tissue at +40 HU with a 3 mm fat margin carved out of
-// the lungs.
+// Aorta (ascending, arch, descending), great vessels, superior vena cava,
+// esophagus and the pulmonary arteries up to the hila. They are painted at
+// +40 HU with a 3 mm fat margin carved out of the lungs.
 const std::vector<Tube>& mediastinal_tubes();
 
 // Trachea (entering from above the volume) and the two main bronchi from the
@@ -63,8 +63,8 @@ struct Lesion {
   std::uint32_t shape_seed = 0;
 };
 
-// Returns the lesions for a lesion load: radii scale with the cube root of the
-// load, so lesion volumes grow about linearly with it; load 0 gives none.
+// Returns the lesions for a lesion load. Radii scale with the cube root of the
+// load, so lesion volumes grow about linearly with it. Load 0 gives none.
 std::vector<Lesion> lesions_for_load(double lesion_load);
 
 // Returns true when p lies inside the lesion's noisy ellipsoid.

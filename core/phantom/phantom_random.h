@@ -1,7 +1,7 @@
-// Deterministic random numbers for the phantom: a counter-based hash for
-// smooth value noise (texture that depends only on the LPS position, so every
-// grid and patient position sees the same tissue) and a small seeded
-// generator for Gaussian image noise. Both are written out here rather than
+// Deterministic random numbers for the phantom. A counter-based hash drives
+// smooth value noise: texture that depends only on the LPS position, so every
+// grid and patient position samples the same tissue. A small seeded generator
+// produces the Gaussian image noise. Both are written out here rather than
 // taken from <random>, whose distributions differ between standard libraries,
 // so native and WebAssembly builds produce the same bytes.
 #pragma once

@@ -83,7 +83,7 @@ class Slice {
     }
   }
 
-  // Lesions replace lung voxels only; consolidation also replaces GGO.
+  // Lesions replace lung voxels only. Consolidation also replaces GGO.
   void paint_lesions(const std::vector<Lesion>& lesions) {
     for (const Lesion& lesion : lesions) {
       const Vec3& c = lesion.centre_mm;
@@ -115,8 +115,8 @@ class Slice {
 
   // Vessels are drawn over parenchyma and GGO (they stay visible through
   // ground glass) but not through consolidation. A voxel whose centre lies
-  // in a vessel is lung; the HU blends over half a voxel around the wall so
-  // thin vessels show as partial-volume shadows, as in a real scan.
+  // in a vessel is labelled lung. The HU blends over half a voxel around the
+  // wall, so thin vessels show as partial-volume shadows, as in a real scan.
   void paint_vessels() {
     const double half_pixel = 0.5 * grid_.spacing_mm[0];
     for (const Tube& tube : vessel_tree()) {

@@ -24,7 +24,7 @@ class TreeBuilder {
 
   void grow(const Vec3& start, const Vec3& direction, double length_mm, double radius_mm, int generation,
             PhantomLabel side) {
-    // Shorten once when the branch would leave its lung; drop it otherwise.
+    // A branch that would leave its lung is shortened once, then dropped.
     Vec3 end{};
     if (!fits(start, direction, length_mm, generation, side, end)) {
       length_mm *= 0.55;
@@ -34,7 +34,8 @@ class TreeBuilder {
     if (generation >= kMaxGeneration || radius_mm * 0.7 < kMinRadiusMm) return;
 
     // Two children in a plane of random azimuth, splayed 20..38 degrees to
-    // either side; the wider child keeps more of the radius, close to Murray's law.
+    // either side. The larger child keeps 76..82 % of the radius and the
+    // smaller 66..72 %, close to Murray's law.
     const Vec3 across = random_perpendicular(direction);
     const double angle_a = (20.0 + 18.0 * random_.uniform()) * kPi / 180.0;
     const double angle_b = (20.0 + 18.0 * random_.uniform()) * kPi / 180.0;
@@ -49,8 +50,8 @@ class TreeBuilder {
   }
 
  private:
-  // A root segment may start in the mediastinum but must end in the lung;
-  // later segments must stay in the lung along their whole length.
+  // A root segment may start in the mediastinum but must end in the lung.
+  // Later segments must stay in the lung at 1/4, 1/2, 3/4 and their end.
   static bool fits(const Vec3& start, const Vec3& direction, double length_mm, int generation, PhantomLabel side,
                    Vec3& end) {
     for (int c = 0; c < 3; ++c) end[c] = start[c] + direction[c] * length_mm;
@@ -84,7 +85,7 @@ class TreeBuilder {
 };
 
 std::vector<Tube> build_trees() {
-  // Arteries leave the hila at the ends of the pulmonary arteries; veins
+  // Arteries leave the hila at the ends of the pulmonary arteries. Veins
   // start inside the left atrium behind the heart and run out into the lungs.
   const Vec3 right_hilum{-40, -6, 8};
   const Vec3 left_hilum{38, -4, 20};
@@ -106,6 +107,7 @@ std::vector<Tube> build_trees() {
       {left_hilum, {1.0, 0.0, 0.0}, 4.5},         {left_hilum, {0.6, -0.2, -0.8}, 4.5},
       {left_atrium_side, {1.0, 0.3, 0.2}, 5.0},   {left_atrium_side, {0.6, 0.6, -0.6}, 5.0},
       {left_atrium_side, {0.5, -0.2, 0.8}, 4.5},  {left_atrium_side, {0.7, 0.8, 0.1}, 4.5},
+      {left_hilum, {0.8, 0.3, -0.6}, 4.5},        {left_hilum, {0.5, 0.1, -1.0}, 4.5},
   };
 
   std::vector<Tube> tubes;

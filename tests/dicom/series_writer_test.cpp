@@ -21,8 +21,8 @@ using namespace lunglens;
 
 namespace {
 
-// A 4 x 3 x 2 volume with a distinct HU per voxel and a sheared-free,
-// non-trivial geometry (FFS-like: i towards the patient's right).
+// A 4 x 3 x 2 volume with a distinct HU per voxel on an unsheared grid whose
+// i axis runs towards the patient's right, as in an FFS scan.
 HuVolume make_small_volume() {
   HuVolume volume;
   volume.geometry.size = {4, 3, 2};
@@ -130,7 +130,7 @@ TEST_CASE("writer tags and pixels") {
   CHECK(text(second, 0x0008, 0x0018) != text(first, 0x0008, 0x0018));
   CHECK(text(second, 0x0020, 0x000E) == text(first, 0x0020, 0x000E));
 
-  // Stored = HU + 1024, rows of 4 columns; voxel 5 is padding.
+  // Stored = HU + 1024 in rows of 4 columns. Voxel 5 is padding.
   const std::vector<std::int16_t> stored = pixels(first);
   REQUIRE(stored.size() == 12);
   for (int n = 0; n < 12; ++n) {

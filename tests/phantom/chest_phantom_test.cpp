@@ -196,7 +196,7 @@ TEST_CASE("phantom grids of each position") {
     CHECK(phantom.volume.geometry.axes == expected_axes[p]);
     CHECK(phantom.volume.geometry.size == std::array<std::int64_t, 3>{128, 128, 60});
 
-    // The anatomy stays put in LPS: left lung at +x, heart anterior, spine posterior.
+    // The anatomy stays put in LPS: left lung at +x, right lung at -x.
     const Vec3 left = centroid_lps(phantom, PhantomLabel::left_lung);
     const Vec3 right = centroid_lps(phantom, PhantomLabel::right_lung);
     CHECK(left[0] > 50.0);
@@ -335,7 +335,7 @@ TEST_CASE("phantom dependent consolidation") {
 }
 
 TEST_CASE("phantom anterior junction") {
-  // A thin slab around z = +20 mm at 0.7 mm pixels.
+  // Two 5 mm slices around z = 0 at 0.7 mm pixels.
   PhantomOptions options;
   options.matrix = 512;
   options.pixel_spacing_mm = 0.7;
@@ -380,7 +380,7 @@ TEST_CASE("phantom lung shape") {
   };
 
   // Dome-shaped diaphragm: the base rises under the dome centre and falls
-  // into the posterior costophrenic recess; the right dome is higher.
+  // into the posterior costophrenic recess. The right dome is higher.
   const double right_dome = lung_floor_z(-65.0, -5.0);
   const double right_recess = lung_floor_z(-65.0, 80.0);
   CHECK(right_dome == doctest::Approx(-66.0).epsilon(3.0 / 66.0));
