@@ -5,9 +5,10 @@
 // - Session.addFile(name, bytes) COPIES the Uint8Array into the WebAssembly
 //   heap; the Session owns the copy until clearFiles() or delete(). The caller
 //   may drop or reuse its array as soon as addFile returns.
-// - Session.voxels() and Session.paddingMask() return typed-array VIEWS into
-//   memory the Session owns (no copy). A view is valid until the next call to
-//   loadSeries(), freeVolume(), clearFiles() or delete(), and until the heap
+// - Session.voxels(), paddingMask(), lungLabels() and lesionLabels() return
+//   typed-array VIEWS into memory the Session owns (no copy). A view is valid
+//   until the next call to loadSeries(), analyze(), freeVolume(), clearFiles()
+//   or delete(), and until the heap
 //   grows (any call that allocates may grow it; the view then reads as
 //   length 0). Copy the data (view.slice()) to keep it, or ask for a new view.
 // - Everything else is returned as JavaScript values (copies).
@@ -30,6 +31,7 @@
 #include "dicom/series_loader.h"
 #include "dicom/series_scan.h"
 #include "parallel/parallel_for.h"
+#include "pipeline/analysis.h"
 
 namespace lunglens::wasm {
 namespace {
@@ -135,6 +137,7 @@ class Session {
   // function (done, total) returning false to cancel. Returns {ok, diagnostics}.
   val loadSeries(int index, const val& progress) {
     volume_.reset();
+    segmentation_.reset();
     val result = val::object();
     if (!scan_) scan();
     if (index < 0 || static_cast<std::size_t>(index) >= scan_->series.size()) {
@@ -160,6 +163,55 @@ class Session {
     result.set("diagnostics", to_js(loaded.diagnostics));
     if (loaded.ok) volume_ = std::make_unique<HuVolume>(std::move(loaded.volume));
     return result;
+  }
+
+  // Runs the whole analysis (decode, segment, quantify, report) of series
+  // `index`, or of the chest CT the core picks when index is -1.
+  // `generatedAt` is the RFC 3339 time for the report. `progress` may be
+  // undefined or a function (stage, done, total) returning false to cancel.
+  // Returns {ok, seriesIndex, reportJson, reportHtml, diagnostics, timings}.
+  // Afterwards voxels(), lungLabels() and lesionLabels() view the results.
+  val analyze(int index, const std::string& generated_at, const val& progress) {
+    volume_.reset();
+    segmentation_.reset();
+    AnalysisOptions options;
+    if (index >= 0) options.series_index = static_cast<std::size_t>(index);
+    options.generated_at = generated_at;
+    options.max_bytes = heap_bytes_available();
+    if (progress.typeOf().as<std::string>() == "function") {
+      options.progress = [&progress](AnalysisStage stage, int done, int total) {
+        const val answer = progress(std::string(stage_name(stage)), done, total);
+        return !(answer.typeOf().as<std::string>() == "boolean" && !answer.as<bool>());
+      };
+    }
+
+    AnalysisResult analysis = analyze_files(input_files(), options);
+    val result = val::object();
+    result.set("ok", analysis.ok);
+    result.set("seriesIndex", static_cast<double>(analysis.series_index));
+    result.set("reportJson", analysis.report_json);
+    result.set("reportHtml", analysis.report_html);
+    result.set("diagnostics", to_js(analysis.diagnostics));
+    val timings = val::object();
+    for (const auto& timing : analysis.timings) timings.set(std::string(stage_name(timing.stage)), timing.seconds);
+    result.set("timings", timings);
+
+    if (analysis.volume.voxel_count() > 0) volume_ = std::make_unique<HuVolume>(std::move(analysis.volume));
+    if (analysis.segmentation.lungs_found)
+      segmentation_ = std::make_unique<LungSegmentation>(std::move(analysis.segmentation));
+    return result;
+  }
+
+  // Zero-copy Uint8Array views of the last analysis' labels (LungLabel and
+  // LesionLabel values, same grid as voxels()), or null.
+  val lungLabels() const {
+    if (!segmentation_) return val::null();
+    return val(emscripten::typed_memory_view(segmentation_->lungs.size(), segmentation_->lungs.data()));
+  }
+
+  val lesionLabels() const {
+    if (!segmentation_ || segmentation_->lesions.empty()) return val::null();
+    return val(emscripten::typed_memory_view(segmentation_->lesions.size(), segmentation_->lesions.data()));
   }
 
   bool hasVolume() const { return volume_ != nullptr; }
@@ -195,10 +247,14 @@ class Session {
     return series_metadata_json(*scan_, static_cast<std::size_t>(index), input_files());
   }
 
-  void freeVolume() { volume_.reset(); }
+  void freeVolume() {
+    volume_.reset();
+    segmentation_.reset();
+  }
 
   void clearFiles() {
     volume_.reset();
+    segmentation_.reset();
     scan_.reset();
     storage_.clear();
     names_.clear();
@@ -217,6 +273,7 @@ class Session {
   std::vector<std::unique_ptr<std::vector<std::uint8_t>>> storage_;
   std::unique_ptr<ScanResult> scan_;
   std::unique_ptr<HuVolume> volume_;
+  std::unique_ptr<LungSegmentation> segmentation_;
 };
 
 std::string version() { return LUNGLENS_VERSION; }
@@ -243,6 +300,9 @@ EMSCRIPTEN_BINDINGS(lunglens) {
       .function("fileCount", &Session::fileCount)
       .function("scan", &Session::scan)
       .function("loadSeries", &Session::loadSeries)
+      .function("analyze", &Session::analyze)
+      .function("lungLabels", &Session::lungLabels)
+      .function("lesionLabels", &Session::lesionLabels)
       .function("hasVolume", &Session::hasVolume)
       .function("geometry", &Session::geometry)
       .function("voxelType", &Session::voxelType)

@@ -116,7 +116,7 @@ int run_analyze(const AnalyzeArguments& arguments) {
   // Analysis.
   ProgressBar bar(!arguments.quiet && isatty(fileno(stderr)));
   AnalysisOptions options;
-  options.generated_at = utc_now_rfc3339();
+  options.generated_at = arguments.generated_at.empty() ? utc_now_rfc3339() : arguments.generated_at;
   if (arguments.series >= 0) options.series_index = static_cast<std::size_t>(arguments.series);
   options.progress = [&bar](AnalysisStage stage, int done, int total) { return bar.update(stage, done, total); };
   const AnalysisResult result = analyze_files(files, options);

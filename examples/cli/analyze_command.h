@@ -14,6 +14,7 @@ struct AnalyzeArguments {
   int series = -1;                 // -1 picks the chest CT.
   bool timing = false;             // Print one JSON line with stage times and peak memory.
   bool quiet = false;              // No progress bar.
+  std::string generated_at;        // RFC 3339 time for the report; empty uses the current UTC time.
 };
 
 // Runs the analysis; returns the process exit status (0 success, 1 failure

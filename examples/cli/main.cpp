@@ -7,6 +7,7 @@
 //     --series N          series index from `lunglens series` (default: the chest CT)
 //     --timing            print one JSON line with stage times and peak memory
 //     --quiet             no progress bar
+//     --generated-at TIME RFC 3339 time written into the report (default: now, UTC)
 //   lunglens series PATH...            list the image series and skipped files
 //   lunglens load PATH... [options]    decode one series to an HU volume
 //     --series N          series index from `lunglens series` (default 0: the largest)
@@ -52,6 +53,7 @@ int usage(const char* message) {
   if (message) std::fprintf(stderr, "lunglens: %s\n", message);
   std::fprintf(stderr,
                "usage: lunglens analyze [PATH...] [--sample] [--out DIR] [--series N] [--timing] [--quiet]\n"
+               "                        [--generated-at TIME]\n"
                "       lunglens series PATH...\n"
                "       lunglens load PATH... [--series N] [--raw FILE] [--geometry FILE]\n"
                "                             [--metadata FILE] [--timing]\n");
@@ -248,7 +250,7 @@ bool parse_analyze_arguments(int argc, char** argv, cli::AnalyzeArguments& argum
       arguments.timing = true;
     } else if (option == "--quiet") {
       arguments.quiet = true;
-    } else if (option == "--out" || option == "--series") {
+    } else if (option == "--out" || option == "--series" || option == "--generated-at") {
       if (a + 1 >= argc) {
         error = option + " needs a value";
         return false;
@@ -256,6 +258,8 @@ bool parse_analyze_arguments(int argc, char** argv, cli::AnalyzeArguments& argum
       const std::string value = argv[++a];
       if (option == "--out") {
         arguments.output_folder = value;
+      } else if (option == "--generated-at") {
+        arguments.generated_at = value;
       } else {
         char* end = nullptr;
         arguments.series = static_cast<int>(std::strtol(value.c_str(), &end, 10));

@@ -170,3 +170,38 @@ test('metadata JSON reads with dcmjs', async (t) => {
     session.delete();
   }
 });
+
+test('wasm and native reports on LIDC-IDRI-0001 are identical', async (t) => {
+  if (skipWithoutData(t, lidc1)) return;
+  const generatedAt = '2026-01-01T00:00:00Z';
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-report-'));
+  let nativeReport;
+  try {
+    execFileSync(nativeCli, ['analyze', lidc1, '--out', scratch, '--quiet', '--generated-at', generatedAt], { stdio: 'pipe' });
+    nativeReport = fs.readFileSync(path.join(scratch, 'report.json'), 'utf8');
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+
+  for (const threads of [true, false]) {
+    const lunglens = await loadLunglens({ threads });
+    const session = new lunglens.Session();
+    try {
+      addFolder(session, lidc1);
+      const stages = new Set();
+      const result = session.analyze(-1, generatedAt, (stage) => {
+        stages.add(stage);
+        return true;
+      });
+      assert.ok(result.ok, JSON.stringify(result.diagnostics));
+      assert.deepEqual([...stages].sort(), ['decoding', 'quantifying', 'reporting', 'scanning', 'segmenting']);
+      const report = JSON.parse(result.reportJson);
+      assert.equal(report.status, 'complete');
+      assert.equal(result.reportJson, nativeReport, `report differs from native (threads: ${threads})`);
+      const lungs = session.lungLabels();
+      assert.equal(lungs.length, 512 * 512 * 133);
+    } finally {
+      session.delete();
+    }
+  }
+});
