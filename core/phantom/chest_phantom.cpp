@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "parallel/parallel_for.h"
 #include "phantom/slice_painter.h"
@@ -121,12 +122,16 @@ Phantom generate_chest_phantom(const PhantomOptions& options) {
   Phantom phantom;
   phantom.truth = measure_truth(labels, grid.voxel_volume_mm3() / 1000.0);
 
+  // HFS needs no permutation, so its buffers move instead of being copied.
   const AxisPermutation to_acquisition = inverse_permutation(canonical_permutation(acquisition));
+  auto to_grid = [&](auto& voxels) {
+    return to_acquisition.is_identity() ? std::move(voxels) : permute_voxels(voxels, grid, to_acquisition);
+  };
   phantom.volume.geometry = acquisition;
   phantom.volume.voxel_type = VoxelType::int16;
-  phantom.volume.int16_hu = permute_voxels(hu, grid, to_acquisition);
-  phantom.labels = permute_voxels(labels, grid, to_acquisition);
-  if (options.circular_fov_padding) phantom.volume.padding_mask = permute_voxels(padding, grid, to_acquisition);
+  phantom.volume.int16_hu = to_grid(hu);
+  phantom.labels = to_grid(labels);
+  if (options.circular_fov_padding) phantom.volume.padding_mask = to_grid(padding);
   return phantom;
 }
 
