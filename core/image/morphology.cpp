@@ -1,5 +1,7 @@
 #include "image/morphology.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "image/distance_transform.h"
@@ -33,14 +35,74 @@ Mask threshold_within_unit(const std::vector<float>& squared_distance, bool insi
   return out;
 }
 
+// Per-slice morphology without a distance transform: for each row offset dy
+// the element spans |dx| <= half_width[dy], and a row's distance to its
+// nearest target pixel (two scans) decides each pixel in O(element rows).
+// The element is the same set of offsets as the distance-transform path.
+Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, bool dilation) {
+  const auto& n = geometry.size;
+  const double sx = geometry.spacing_mm[0], sy = geometry.spacing_mm[1];
+  const auto rows = static_cast<std::int64_t>(std::floor(element.radius_mm[1] / sy * kUnitWithTolerance));
+  std::vector<std::int64_t> half_width(2 * rows + 1);
+  for (std::int64_t dy = -rows; dy <= rows; ++dy) {
+    const double t = double(dy) * sy / element.radius_mm[1];
+    const double remaining = std::max(0.0, double(kUnitWithTolerance) - t * t);
+    half_width[dy + rows] = static_cast<std::int64_t>(std::floor(element.radius_mm[0] / sx * std::sqrt(remaining)));
+  }
+
+  // Dilation looks for foreground within reach; erosion for background.
+  const std::uint8_t target = dilation ? 1 : 0;
+  const std::int64_t far = n[0] + 1;
+  const std::int64_t slice_size = n[0] * n[1];
+  Mask out(mask.size());
+  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::int32_t> reach(slice_size);
+    for (std::int64_t k = begin; k < end; ++k) {
+      const std::uint8_t* slice = mask.data() + k * slice_size;
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::uint8_t* row = slice + j * n[0];
+        std::int32_t* distance = reach.data() + j * n[0];
+        std::int64_t last = -far;
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          if ((row[i] != 0) == (target != 0)) last = i;
+          distance[i] = static_cast<std::int32_t>(std::min(i - last, far));
+        }
+        last = n[0] + far;
+        for (std::int64_t i = n[0] - 1; i >= 0; --i) {
+          if ((row[i] != 0) == (target != 0)) last = i;
+          distance[i] = static_cast<std::int32_t>(std::min<std::int64_t>(distance[i], last - i));
+        }
+      }
+      std::uint8_t* result = out.data() + k * slice_size;
+      for (std::int64_t j = 0; j < n[1]; ++j)
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          bool hit = false;
+          const std::int64_t dy0 = std::max(-rows, -j), dy1 = std::min(rows, n[1] - 1 - j);
+          for (std::int64_t dy = dy0; dy <= dy1 && !hit; ++dy)
+            hit = reach[(j + dy) * n[0] + i] <= half_width[dy + rows];
+          result[j * n[0] + i] = dilation ? hit : !hit;
+        }
+    }
+  });
+  return out;
+}
+
 }  // namespace
 
 Mask dilate(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, FilterScope scope) {
+  if (scope == FilterScope::per_slice) {
+    unit_ball_geometry(geometry, element, scope);  // Validates the radii.
+    return morph_per_slice(mask, geometry, element, true);
+  }
   const Geometry scaled = unit_ball_geometry(geometry, element, scope);
   return threshold_within_unit(squared_distance_mm2(mask, scaled, scope), true);
 }
 
 Mask erode(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, FilterScope scope) {
+  if (scope == FilterScope::per_slice) {
+    unit_ball_geometry(geometry, element, scope);  // Validates the radii.
+    return morph_per_slice(mask, geometry, element, false);
+  }
   const Geometry scaled = unit_ball_geometry(geometry, element, scope);
   Mask background(mask.size());
   for (std::size_t v = 0; v < mask.size(); ++v) background[v] = mask[v] ? 0 : 1;

@@ -6,6 +6,16 @@
 #include "parallel/parallel_for.h"
 
 namespace lunglens {
+namespace {
+
+// Block of each index along an axis, so the inner loops need no division.
+std::vector<std::int64_t> block_index_table(std::int64_t count, std::int64_t factor) {
+  std::vector<std::int64_t> table(count);
+  for (std::int64_t i = 0; i < count; ++i) table[i] = i / factor;
+  return table;
+}
+
+}  // namespace
 
 BlockFactors block_factors_for(const Geometry& geometry, double target_mm) {
   BlockFactors factors{1, 1, 1};
@@ -34,6 +44,7 @@ Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFact
   const auto& n = fine_geometry.size;
   const auto& m = coarse_geometry.size;
   Mask coarse(coarse_geometry.voxel_count(), 0);
+  const std::vector<std::int64_t> block_of_i = block_index_table(n[0], factors[0]);
 
   parallel_for(0, m[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> set_count(m[0] * m[1]);
@@ -46,7 +57,7 @@ Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFact
           const std::uint8_t* row = fine.data() + fine_geometry.linear_index(0, j, k);
           const std::int64_t block_row = (j / factors[1]) * m[0];
           for (std::int64_t i = 0; i < n[0]; ++i) {
-            const std::int64_t block = block_row + i / factors[0];
+            const std::int64_t block = block_row + block_of_i[i];
             set_count[block] += row[i] != 0;
             ++total_count[block];
           }
@@ -69,13 +80,14 @@ Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFact
   const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
   const auto& n = fine_geometry.size;
   Mask fine(fine_geometry.voxel_count());
+  const std::vector<std::int64_t> block_of_i = block_index_table(n[0], factors[0]);
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t k = begin; k < end; ++k)
       for (std::int64_t j = 0; j < n[1]; ++j) {
         const std::uint8_t* block_row =
             coarse.data() + coarse_geometry.linear_index(0, j / factors[1], k / factors[2]);
         std::uint8_t* row = fine.data() + fine_geometry.linear_index(0, j, k);
-        for (std::int64_t i = 0; i < n[0]; ++i) row[i] = block_row[i / factors[0]];
+        for (std::int64_t i = 0; i < n[0]; ++i) row[i] = block_row[block_of_i[i]];
       }
   });
   return fine;

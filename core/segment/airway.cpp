@@ -14,6 +14,9 @@ namespace {
 // to the next; more means the threshold region leaked into the lung.
 constexpr double kLeakGrowthMm2 = 100.0;
 
+// Margin around the tracked lumen of one slice searched in the next.
+constexpr double kWindowMarginMm = 40.0;
+
 // Minimum tracked length that confirms a seed, when the volume is long enough.
 constexpr double kMinTrackedMm = 10.0;
 
@@ -31,24 +34,54 @@ struct LumenRegion {
   double fill = 0.0;  // Area over bounding-box area.
 };
 
-std::vector<LumenRegion> lumen_regions(const CanonicalCt& ct, const Mask& body, std::int64_t k, float max_hu) {
+// In-slice window [i0, i1) x [j0, j1) that lumen_regions searches.
+struct Window {
+  std::int64_t i0, j0, i1, j1;
+};
+
+Window whole_slice(const Geometry& geometry) { return {0, 0, geometry.size[0], geometry.size[1]}; }
+
+// Returns the window around `pixels` grown by margin_mm and clipped to the slice.
+Window window_around(const std::vector<std::int64_t>& pixels, const Geometry& geometry, double margin_mm) {
+  Window window{geometry.size[0], geometry.size[1], 0, 0};
+  for (const std::int64_t p : pixels) {
+    window.i0 = std::min(window.i0, p % geometry.size[0]);
+    window.j0 = std::min(window.j0, p / geometry.size[0]);
+    window.i1 = std::max(window.i1, p % geometry.size[0] + 1);
+    window.j1 = std::max(window.j1, p / geometry.size[0] + 1);
+  }
+  const auto margin_i = static_cast<std::int64_t>(margin_mm / geometry.spacing_mm[0]);
+  const auto margin_j = static_cast<std::int64_t>(margin_mm / geometry.spacing_mm[1]);
+  return {std::max<std::int64_t>(0, window.i0 - margin_i), std::max<std::int64_t>(0, window.j0 - margin_j),
+          std::min(geometry.size[0], window.i1 + margin_i), std::min(geometry.size[1], window.j1 + margin_j)};
+}
+
+// Returns the 8-connected lumen regions of slice k inside `window`. Regions
+// touching the window edge are cut there, which only matters for regions far
+// larger than any airway.
+std::vector<LumenRegion> lumen_regions(const CanonicalCt& ct, const Mask& body, std::int64_t k, float max_hu,
+                                       const Window& window) {
   const auto& n = ct.geometry.size;
   const std::int64_t slice_size = n[0] * n[1];
+  const std::int64_t width = window.i1 - window.i0;
   Geometry slice_geometry = ct.geometry;
-  slice_geometry.size[2] = 1;
+  slice_geometry.size = {width, window.j1 - window.j0, 1};
 
-  Mask lumen(slice_size);
-  for (std::int64_t p = 0; p < slice_size; ++p) {
-    const std::int64_t v = k * slice_size + p;
-    lumen[p] = body[v] && !ct.padding[v] && ct.hu[v] < max_hu;
-  }
+  // The window is labelled, but pixels keep their whole-slice index.
+  Mask lumen(slice_geometry.voxel_count());
+  for (std::int64_t j = window.j0; j < window.j1; ++j)
+    for (std::int64_t i = window.i0; i < window.i1; ++i) {
+      const std::int64_t v = k * slice_size + i + j * n[0];
+      lumen[(i - window.i0) + (j - window.j0) * width] = body[v] && !ct.padding[v] && ct.hu[v] < max_hu;
+    }
   const Components components = label_components(lumen, slice_geometry, Connectivity::full);
 
   std::vector<LumenRegion> regions(components.count());
   std::vector<std::array<std::int64_t, 4>> boxes(components.count(), {n[0], n[1], -1, -1});
-  for (std::int64_t p = 0; p < slice_size; ++p) {
-    const std::int32_t label = components.labels[p];
+  for (std::int64_t w = 0; w < slice_geometry.voxel_count(); ++w) {
+    const std::int32_t label = components.labels[w];
     if (!label) continue;
+    const std::int64_t p = (window.i0 + w % width) + (window.j0 + w / width) * n[0];
     LumenRegion& region = regions[label - 1];
     region.pixels.push_back(p);
     region.centre_i += static_cast<double>(p % n[0]);
@@ -100,7 +133,8 @@ Track track_down(const CanonicalCt& ct, const Mask& body, std::int64_t seed_slic
     std::vector<std::int64_t> accepted_pixels;
     std::vector<std::pair<std::int64_t, float>> accepted_areas;
     int branches = 0;
-    for (const LumenRegion& region : lumen_regions(ct, body, k, options.airway_lumen_max_hu)) {
+    const Window window = window_around(track.slices.back().second, ct.geometry, kWindowMarginMm);
+    for (const LumenRegion& region : lumen_regions(ct, body, k, options.airway_lumen_max_hu, window)) {
       float parent = 0.0f;
       for (const std::int64_t p : region.pixels) parent = std::max(parent, parent_area[p]);
       if (parent == 0.0f) continue;
@@ -169,7 +203,7 @@ AirwayResult find_airway(const CanonicalCt& ct, const Mask& lungs, const Mask& b
     if (midline < 0.0) continue;
 
     const LumenRegion* seed = nullptr;
-    const std::vector<LumenRegion> regions = lumen_regions(ct, body, k, options.airway_lumen_max_hu);
+    const std::vector<LumenRegion> regions = lumen_regions(ct, body, k, options.airway_lumen_max_hu, whole_slice(ct.geometry));
     for (const LumenRegion& region : regions) {
       if (region.area_mm2 < options.trachea_min_area_mm2 || region.area_mm2 > options.trachea_max_area_mm2) continue;
       if (std::abs(region.centre_i - midline) * dx > options.trachea_max_offset_mm) continue;

@@ -8,9 +8,10 @@
 namespace lunglens {
 namespace {
 
-constexpr double kBlockMm = 2.0;
-constexpr double kOpeningRadiusMm = 3.0;
-constexpr double kClosingRadiusMm = 5.0;
+// The outline only needs to separate body from outside air, so coarse blocks do.
+constexpr double kBlockMm = 4.0;
+constexpr double kOpeningRadiusMm = 4.0;
+constexpr double kClosingRadiusMm = 8.0;
 
 }  // namespace
 

@@ -8,9 +8,9 @@
 namespace lunglens {
 
 // Returns, per axial slice, the largest tissue region (above
-// SegmentOptions::body_threshold_hu, padding excluded) after a 3 mm opening
-// that cuts thin bridges to the table, closed by 5 mm and with its holes
-// (lungs, airways, bowel gas) filled. Works on about 2 mm in-plane blocks.
+// SegmentOptions::body_threshold_hu, padding excluded) after a 4 mm opening
+// that cuts thin bridges to the table, closed by 8 mm and with its holes
+// (lungs, airways, bowel gas) filled. Works on about 4 mm in-plane blocks.
 Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options);
 
 }  // namespace lunglens

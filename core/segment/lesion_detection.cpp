@@ -5,6 +5,7 @@
 
 #include "image/connected_components.h"
 #include "image/morphology.h"
+#include "image/resample.h"
 #include "segment/lung_labels.h"
 
 namespace lunglens {
@@ -16,6 +17,8 @@ constexpr int kAeratedMaxHu = -500;
 constexpr int kHistogramBins = kAeratedMaxHu - kHistogramLowHu;
 constexpr double kBaselinePercentile = 0.25;
 constexpr std::int64_t kMinBandVoxels = 200;
+
+constexpr double kCoreBlockMm = 2.0;
 
 // Returns the GGO threshold per (lung 0/1, band along j).
 std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
@@ -65,8 +68,9 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   const std::int64_t band_count = (n[1] + band_rows - 1) / band_rows;
   const std::vector<float> thresholds = ggo_thresholds(lungs, ct, band_count, band_rows, options);
 
-  // 1. Dense lung voxels.
-  Mask dense(lungs.size(), 0);
+  // 1. Lung voxels in the GGO and in the consolidation range.
+  Mask ground_glass(lungs.size(), 0);
+  Mask consolidation(lungs.size(), 0);
   for (std::int64_t k = 0; k < n[2]; ++k)
     for (std::int64_t j = 0; j < n[1]; ++j) {
       const std::int64_t band = j / band_rows;
@@ -75,18 +79,41 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
         const std::uint8_t lung = lungs[v];
         if (lung != 1 && lung != 2) continue;
         const float hu = ct.hu[v];
-        dense[v] = hu >= thresholds[(lung - 1) * band_count + band] && hu <= options.consolidation_max_hu;
+        ground_glass[v] = hu >= thresholds[(lung - 1) * band_count + band] && hu < options.consolidation_min_hu;
+        consolidation[v] = hu >= options.consolidation_min_hu && hu <= options.consolidation_max_hu;
       }
     }
 
-  // 2. Drop thin structures (vessels, airway walls, the pleural rim), then small specks.
-  dense = open(dense, geometry, Ellipsoid::ball(options.vessel_radius_mm), FilterScope::per_slice);
+  // 2. GGO: the in-plane opening drops the partial-volume rims of vessels and
+  // airway walls and the rim of the pleura.
+  ground_glass = open(ground_glass, geometry, Ellipsoid::ball(options.vessel_radius_mm), FilterScope::per_slice);
+
+  // 3. Consolidation: vessels have the same density, so only regions wider
+  // than the largest intrapulmonary vessels count. Cores survive an in-plane
+  // opening of consolidation_core_radius_mm (on about 2 mm blocks); the
+  // consolidation within consolidation_margin_mm of a core keeps its own edge.
+  BlockFactors factors = block_factors_for(geometry, kCoreBlockMm);
+  factors[2] = 1;
+  const Geometry coarse_geometry = block_geometry(geometry, factors);
+  Mask core = downsample(consolidation, geometry, factors, BlockRule::majority);
+  core = open(core, coarse_geometry, Ellipsoid::ball(options.consolidation_core_radius_mm), FilterScope::per_slice);
+  if (count_nonzero(core) > 0) {
+    core = dilate(core, coarse_geometry, Ellipsoid::ball(options.consolidation_margin_mm + kCoreBlockMm));
+    const Mask near_core = upsample(core, geometry, factors);
+    for (std::size_t v = 0; v < consolidation.size(); ++v) consolidation[v] = consolidation[v] && near_core[v];
+  } else {
+    std::fill(consolidation.begin(), consolidation.end(), 0);
+  }
+
+  // 4. Drop small specks.
+  Mask dense(lungs.size());
+  for (std::size_t v = 0; v < dense.size(); ++v) dense[v] = ground_glass[v] || consolidation[v];
   const double voxel_ml = geometry.voxel_volume_mm3() / 1000.0;
   const auto min_voxels = std::max<std::int64_t>(1, std::llround(options.min_lesion_ml / voxel_ml));
   dense = remove_small_components(dense, geometry, min_voxels, Connectivity::face);
 
-  // 3. Classify by density. The opening only removes voxels, so every voxel
-  // left is a lung voxel within the dense range.
+  // 5. Classify by density. The filters only removed voxels, so every voxel
+  // left is a lung voxel within the lesion range.
   std::vector<std::uint8_t> lesions(lungs.size(), 0);
   for (std::size_t v = 0; v < lesions.size(); ++v) {
     if (!dense[v]) continue;

@@ -9,11 +9,14 @@
 namespace lunglens {
 
 // Returns LesionLabel per voxel of the canonical grid, non-zero only where
-// `lungs` holds a lung label. Dense lung (from the GGO threshold of its lung
-// and anterior-posterior band up to consolidation_max_hu) is opened in-plane
-// by vessel_radius_mm to drop vessels and airway walls, and components under
-// min_lesion_ml are dropped; the rest is GGO below consolidation_min_hu and
-// consolidation from there up.
+// `lungs` contains a lung label. GGO runs from the threshold of its lung and
+// anterior-posterior band up to consolidation_min_hu and is opened in-plane
+// by vessel_radius_mm (vessel rims, airway walls). Consolidation (up to
+// consolidation_max_hu) must lie near a core wider than
+// 2 x consolidation_core_radius_mm in-plane, which intrapulmonary vessels
+// are not. Components under min_lesion_ml are dropped.
+// NOTE: consolidation narrower than about 14 mm in-plane is not reported,
+// because at that size it cannot be told from a vessel by this test.
 std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
                                          const SegmentOptions& options);
 

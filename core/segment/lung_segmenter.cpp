@@ -42,15 +42,23 @@ void add_error(LungSegmentation& result, DiagnosticCode code, std::string messag
   result.diagnostics.push_back({code, Severity::error, "", std::move(message)});
 }
 
-void segment_canonical(const CanonicalCt& full, const SegmentOptions& options, LungSegmentation& result) {
-  // 1. Data in HU.
-  if (auto fault = check_hounsfield_units(full)) {
-    result.diagnostics.push_back(*fault);
-    return;
+// Segments `whole` (already checked to be HU); returns the canonical labels
+// and lesions, or false after adding a diagnostic.
+bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, LungSegmentation& result,
+                       std::vector<std::uint8_t>& whole_labels, std::vector<std::uint8_t>& whole_lesions) {
+  // 2a. Body outline; everything after works inside the body's bounding box.
+  const Mask whole_body = body_mask(whole, options);
+  const IndexBox body_box = bounding_box(whole_body, whole.geometry);
+  if (body_box.empty()) {
+    add_error(result, DiagnosticCode::no_lung_found,
+              "no lung found: no body (tissue above " + std::to_string(int(options.body_threshold_hu)) +
+                  " HU) in the volume");
+    return false;
   }
+  const CanonicalCt full = crop_ct(whole, body_box);
+  const Mask full_body = crop(whole_body, whole.geometry, body_box);
 
-  // 2. Body and the air inside it.
-  const Mask full_body = body_mask(full, options);
+  // 2b. The air inside the body.
   Mask full_air(full.hu.size());
   for (std::size_t v = 0; v < full_air.size(); ++v)
     full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
@@ -59,7 +67,7 @@ void segment_canonical(const CanonicalCt& full, const SegmentOptions& options, L
   const LungCandidates candidates = select_lung_candidates(full_air, full, options);
   if (candidates.count == 0) {
     add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
-    return;
+    return false;
   }
   const IndexBox box = expand_box(bounding_box(candidates.lungs, full.geometry), full.geometry, kWorkMarginMm);
   const CanonicalCt ct = crop_ct(full, box);
@@ -98,9 +106,11 @@ void segment_canonical(const CanonicalCt& full, const SegmentOptions& options, L
   std::vector<std::uint8_t> full_lesions(full.hu.size(), 0);
   paste(labels, box, full_labels, full.geometry);
   paste(lesions, box, full_lesions, full.geometry);
-  result.lungs = to_acquisition_grid(full_labels, full);
-  result.lesions = to_acquisition_grid(full_lesions, full);
-  result.lungs_found = true;
+  whole_labels.assign(whole.hu.size(), 0);
+  whole_lesions.assign(whole.hu.size(), 0);
+  paste(full_labels, body_box, whole_labels, whole.geometry);
+  paste(full_lesions, body_box, whole_lesions, whole.geometry);
+  return true;
 }
 
 }  // namespace
@@ -116,7 +126,21 @@ LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& opt
   result.lesions.assign(result.lungs.size(), 0);
 
   try {
-    segment_canonical(make_canonical_ct(volume), options, result);
+    const CanonicalCt ct = make_canonical_ct(volume);
+
+    // 1. Data in HU.
+    if (auto fault = check_hounsfield_units(ct)) {
+      result.diagnostics.push_back(*fault);
+      return result;
+    }
+
+    std::vector<std::uint8_t> labels;
+    std::vector<std::uint8_t> lesions;
+    if (segment_canonical(ct, options, result, labels, lesions)) {
+      result.lungs = to_acquisition_grid(labels, ct);
+      result.lesions = to_acquisition_grid(lesions, ct);
+      result.lungs_found = true;
+    }
   } catch (const std::bad_alloc&) {
     add_error(result, DiagnosticCode::too_large,
               "out of memory while segmenting " + std::to_string(volume.voxel_count()) + " voxels");

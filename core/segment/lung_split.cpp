@@ -14,7 +14,7 @@ namespace {
 // The smaller of two parts must reach this share of the larger to count as a lung.
 constexpr double kMinLungRatio = 0.1;
 
-constexpr double kBlockMm = 2.0;
+constexpr double kBlockMm = 3.0;
 constexpr double kErosionStepMm = 1.5;
 constexpr double kMaxErosionMm = 24.0;
 

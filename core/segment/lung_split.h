@@ -17,7 +17,7 @@ struct LungSplit {
 
 // Splits `lungs` (air of both lungs, airways removed). Two components of
 // comparable size are the two lungs. One component (lungs touching at the
-// anterior or posterior junction) is eroded, on about 2 mm blocks, until it
+// anterior or posterior junction) is eroded, on about 3 mm blocks, until it
 // falls apart into two; every voxel then goes to the nearer of the two cores.
 // Sides are decided on the canonical grid, where +i is the patient's left
 // (+x in LPS). A single lung takes its side from the body midline `body`.

@@ -12,7 +12,7 @@
 namespace lunglens {
 namespace {
 
-constexpr double kBlockMm = 2.0;
+constexpr double kBlockMm = 3.0;
 
 // Counts the in-plane directions (of 8) in which a lung block lies within
 // `reach` blocks of (i, j) in slice `slice` of the block grid.

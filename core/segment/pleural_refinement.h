@@ -12,7 +12,7 @@ namespace lunglens {
 
 // Refines `labels` (right/left lung air, canonical grid) in place. For each
 // lung and each axial slice: a closing of pleural_closing_radius_mm on about
-// 2 mm blocks proposes voxels, and a proposed block is kept only when the
+// 3 mm blocks proposes voxels, and a proposed block is kept only when the
 // same lung lies within enclosure_ray_mm in at least min_enclosing_directions
 // of 8 directions (so the heart, bordered by lung on one side, is not taken).
 // Kept voxels must be inside `body`, at most pleural_max_hu and not `airway`

@@ -78,10 +78,18 @@ struct SegmentOptions {
   float ggo_min_hu_limit = -650.0f;
   double dependent_band_mm = 10.0;
 
-  // In-plane opening radius that removes vessels and airway walls (up to
-  // about 5 mm across) from the lesion mask, and the minimum lesion size.
+  // In-plane opening radius that removes the partial-volume rims of vessels,
+  // airway walls and the pleura (up to about 5 mm across) from the GGO
+  // mask, and the minimum lesion size.
   double vessel_radius_mm = 2.5;
   double min_lesion_ml = 0.05;
+
+  // Consolidation has the density of blood, so it must contain an in-plane
+  // disc of this radius: wider than intrapulmonary vessels (lobar arteries
+  // are up to about 12 mm across). Its edge within consolidation_margin_mm
+  // of such a core belongs to it.
+  double consolidation_core_radius_mm = 7.0;
+  double consolidation_margin_mm = 3.0;
 };
 
 }  // namespace lunglens
