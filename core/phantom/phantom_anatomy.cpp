@@ -80,6 +80,8 @@ bool in_column(double x, double y) {
 
 // Half thickness of the tissue septum between the lungs at the anterior
 // junction, where nothing else separates them.
+// NOTE: labels are sampled at voxel centres, so on grids with more than 2 mm
+// between columns the septum can fall between centres and the lungs touch.
 constexpr double kSeptumHalfMm = 1.0;
 
 // Thoracic spine: vertebral body, posterior arch around the canal, spinous
