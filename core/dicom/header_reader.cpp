@@ -38,9 +38,9 @@ std::uint32_t read_u32(const std::uint8_t* p, bool big_endian) {
   return std::uint32_t(p[0]) | (std::uint32_t(p[1]) << 8) | (std::uint32_t(p[2]) << 16) | (std::uint32_t(p[3]) << 24);
 }
 
-// Where the header pass stopped: GDCM's ReadUpToTag with Pixel Data as a skip
-// tag leaves the stream just after the Pixel Data element header (tag, VR,
-// length), without reading the value.
+// Location of the Pixel Data value. GDCM's ReadUpToTag with Pixel Data as a
+// skip tag leaves the stream just after the Pixel Data element header (tag,
+// VR, length), without reading the value.
 struct PixelDataLocation {
   bool found = false;
   std::int64_t value_offset = 0;  // Offset of the first value byte in the file.
@@ -230,7 +230,7 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
     return;
   }
 
-  // Pixel Data of a native transfer syntax must hold every frame; a shorter
+  // Pixel Data of a native transfer syntax must contain every frame. A shorter
   // value, or a file that ends inside it, would make a decoder read past it.
   if (!header.encapsulated_pixel_data && header.pixel_data_length >= 0) {
     const std::int64_t expected = std::int64_t(header.rows) * header.columns * header.number_of_frames *
@@ -325,8 +325,8 @@ HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index)
       header.sop_class_uid = text_value(gdcm_file.GetHeader(), gdcm::Tag(0x0002, 0x0002));
     read_pixel_module(ds, header);
 
-    // Deflated files are parsed through an inflating stream, so the position
-    // in the raw bytes says nothing; the decode pass checks them instead.
+    // Deflated files are parsed through an inflating stream, so the stream
+    // position is not an offset in the raw bytes. The decode pass checks them.
     const bool deflated = syntax == gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
     header.encapsulated_pixel_data = syntax.IsEncapsulated();
     if (deflated) {

@@ -11,7 +11,7 @@ namespace lunglens {
 
 struct HeaderReadResult {
   FileHeader header;
-  Diagnostics diagnostics;  // Why the file is not an image, or what is odd about it.
+  Diagnostics diagnostics;  // Reasons the file is not an image, and faults found in it.
 };
 
 // Reads the header of `file` (never its pixel data) and classifies it: by SOP

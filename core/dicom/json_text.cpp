@@ -1,8 +1,10 @@
 #include "dicom/json_text.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
+#include <locale>
+#include <sstream>
 
 namespace lunglens {
 
@@ -57,13 +59,22 @@ void append_json_number(std::string& out, double value) {
     out += "null";
     return;
   }
-  char text[32];
-  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
-  if (error != std::errc()) {
-    out += "null";
-    return;
+  // Shortest of 15 or 17 significant digits that reads back exactly, in the
+  // classic locale (snprintf follows LC_NUMERIC; libc++ 14 lacks the
+  // floating-point std::to_chars).
+  for (const int precision : {15, 17}) {
+    std::ostringstream stream;
+    stream.imbue(std::locale::classic());
+    stream << std::setprecision(precision) << value;
+    std::istringstream check(stream.str());
+    check.imbue(std::locale::classic());
+    double read_back = 0.0;
+    check >> read_back;
+    if (read_back == value || precision == 17) {
+      out += stream.str();
+      return;
+    }
   }
-  out.append(text, end);
 }
 
 }  // namespace lunglens

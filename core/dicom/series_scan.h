@@ -1,5 +1,20 @@
 // First pass over the input: read every file's header (never Pixel Data),
 // classify it, and group the image frames into volumes.
+//
+// Slices are sorted by the projection of ImagePositionPatient on the slice
+// normal (row cosines x column cosines), never by InstanceNumber or file
+// name, and the slice step is the median difference of those projections.
+// Two choices shape the grid of each SeriesInfo:
+// - Gantry tilt: the shear is carried, not resampled. Geometry::axes[2] is
+//   the unit vector from the first to the last IPP, which is not orthogonal
+//   to the image plane, and a gantry_tilt warning gives the angle in degrees.
+// - Missing slices (a step of k x the median step, k > 1): the grid stays
+//   uniform. The k - 1 missing slices are listed in missing_grid_indices,
+//   load_series fills them with kPaddingHu (-1024 HU) and flags them in the
+//   padding mask, and a missing_slice warning gives where and how many.
+// Steps that are not near a whole multiple of the median (over 10 % off)
+// make the series non-uniform: its slices are stacked in order at the median
+// step and a nonuniform_slice_step warning is given.
 #pragma once
 
 #include <cstdint>

@@ -9,9 +9,6 @@ namespace lunglens {
 
 namespace {
 
-// Slices whose projections differ by less than this share a position.
-constexpr double kSamePositionMm = 0.01;
-
 // A step within this fraction of an integer multiple of the median step is
 // taken as that multiple (jitter from IPP rounding stays well below it).
 constexpr double kStepTolerance = 0.1;
@@ -131,8 +128,9 @@ void lay_out_slices(std::vector<FrameRef> frames, SeriesInfo& series) {
   }
 
   // Gantry tilt: the slice origins step along a direction that is not the
-  // normal. The shear is kept in axes[2] (first to last IPP); the spacing
-  // along that axis is the normal step divided by the cosine of the angle.
+  // normal. The shear is kept in axes[2], the direction from the first to the
+  // last IPP. The spacing along that axis is the normal step divided by the
+  // cosine of the tilt angle.
   const Vec3 first = frames.front().frame->position_mm;
   const Vec3 last = frames.back().frame->position_mm;
   const Vec3 along = normalized(Vec3{last[0] - first[0], last[1] - first[1], last[2] - first[2]});
