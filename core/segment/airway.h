@@ -16,7 +16,7 @@ struct AirwayResult {
 };
 
 // Seeds in the highest slice of the upper half of `lungs` (the selected lung
-// air components) that holds a round lumen (below airway_lumen_max_hu, area
+// air components) that contains a round lumen (below airway_lumen_max_hu, area
 // within the trachea limits, near the midline of `body`). Tracks it slice by
 // slice downward: a lumen region of the next slice that overlaps the tracked
 // one joins it unless it grows to more than twice its parent's area plus

@@ -16,7 +16,7 @@ namespace lunglens {
 // 2 x consolidation_core_radius_mm in-plane, which intrapulmonary vessels
 // are not. Components under min_lesion_ml are dropped.
 // NOTE: consolidation narrower than about 14 mm in-plane is not reported,
-// because at that size it cannot be told from a vessel by this test.
+// because this test cannot separate it from a vessel of that width.
 std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
                                          const SegmentOptions& options);
 

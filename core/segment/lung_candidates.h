@@ -12,7 +12,7 @@ namespace lunglens {
 struct LungCandidates {
   Mask lungs;          // Selected components (lungs with the airways connected to them).
   int count = 0;       // Number of selected components.
-  std::string reason;  // Why nothing was selected, when count is 0.
+  std::string reason;  // Reason nothing was selected, when count is 0.
 };
 
 // Labels the air inside the body (6-connected) and keeps components of lung

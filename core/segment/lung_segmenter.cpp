@@ -90,6 +90,11 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
 
   // 5. Right and left.
   const LungSplit split = split_lungs(lungs, body, ct);
+  if (split.lung_count == 0) {
+    add_error(result, DiagnosticCode::no_lung_found,
+              "no lung found: the only air region of lung size was taken as airway (trachea or main bronchi)");
+    return false;
+  }
   if (split.lung_count == 1)
     result.diagnostics.push_back({DiagnosticCode::single_lung, Severity::warning, "", split.note});
 

@@ -11,7 +11,7 @@ namespace lunglens {
 // and main bronchi, and GGO and consolidation inside the lungs. The result
 // is on the grid of `volume`. Never throws for bad data: data that is not in
 // HU gives an error diagnostic (suspicious_hu_range), and a volume without a
-// lung gives lungs_found = false with a no_lung_found diagnostic that says why.
+// lung gives lungs_found = false with a no_lung_found diagnostic that gives the reason.
 //
 // Steps, on the canonical grid (see volume/reorient.h):
 //  1. HU plausibility check.

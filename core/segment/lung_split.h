@@ -12,7 +12,7 @@ namespace lunglens {
 struct LungSplit {
   std::vector<std::uint8_t> labels;  // LungLabel right_lung / left_lung / background, canonical grid.
   int lung_count = 0;                // 2, or 1 when only one lung could be found.
-  std::string note;                  // Why only one lung was found, when so.
+  std::string note;                  // Reason only one lung was found, when lung_count is 1.
 };
 
 // Splits `lungs` (air of both lungs, airways removed). Two components of
