@@ -1,6 +1,9 @@
 #include "segment/body_mask.h"
 
+#include <algorithm>
+
 #include "image/connected_components.h"
+#include "image/distance_transform.h"
 #include "image/hole_filling.h"
 #include "image/morphology.h"
 #include "image/resample.h"
@@ -33,6 +36,24 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   Mask body = upsample(coarse, ct.geometry, factors);
   for (std::size_t v = 0; v < body.size(); ++v) body[v] = body[v] && !ct.padding[v];
   return body;
+}
+
+Mask chest_wall_zone(const Mask& body, const Geometry& geometry, const SegmentOptions& options) {
+  BlockFactors factors = block_factors_for(geometry, kBlockMm);
+  factors[2] = 1;
+  const Geometry coarse_geometry = block_geometry(geometry, factors);
+  const Mask coarse = downsample(body, geometry, factors, BlockRule::majority);
+
+  // The block centres sit up to half a block inside the fine outline.
+  const std::vector<float> depth_mm = distance_inside_mm(coarse, coarse_geometry, FilterScope::per_slice);
+  const double half_block_mm = 0.5 * std::max(coarse_geometry.spacing_mm[0], coarse_geometry.spacing_mm[1]);
+  Mask zone(coarse.size());
+  for (std::size_t v = 0; v < zone.size(); ++v)
+    zone[v] = coarse[v] && depth_mm[v] <= options.chest_wall_depth_mm + half_block_mm;
+
+  Mask fine = upsample(zone, geometry, factors);
+  for (std::size_t v = 0; v < fine.size(); ++v) fine[v] = fine[v] && body[v];
+  return fine;
 }
 
 }  // namespace lunglens

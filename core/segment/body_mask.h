@@ -13,4 +13,10 @@ namespace lunglens {
 // (lungs, airways, bowel gas) filled. Works on about 4 mm in-plane blocks.
 Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options);
 
+// Returns the voxels of `body` within SegmentOptions::chest_wall_depth_mm of
+// the body surface in their axial slice: the chest wall and the costal
+// pleura, but not the hila, the mediastinum or the liver dome. Works on about
+// 4 mm in-plane blocks.
+Mask chest_wall_zone(const Mask& body, const Geometry& geometry, const SegmentOptions& options);
+
 }  // namespace lunglens

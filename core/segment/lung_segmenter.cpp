@@ -57,6 +57,7 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   }
   const CanonicalCt full = crop_ct(whole, body_box);
   const Mask full_body = crop(whole_body, whole.geometry, body_box);
+  const Mask full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
 
   // 2b. The air inside the body.
   Mask full_air(full.hu.size());
@@ -100,7 +101,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
 
   // 6. Follow the pleura, then label the airway.
   std::vector<std::uint8_t> labels = split.labels;
-  refine_to_pleura(labels, ct, body, airway.airway, options);
+  const Mask chest_wall = crop(full_chest_wall, full.geometry, box);
+  refine_to_pleura(labels, ct, body, chest_wall, airway.airway, options);
   for (std::size_t v = 0; v < labels.size(); ++v)
     if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
 

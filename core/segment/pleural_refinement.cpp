@@ -1,8 +1,10 @@
 #include "segment/pleural_refinement.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
+#include "image/connected_components.h"
 #include "image/hole_filling.h"
 #include "image/morphology.h"
 #include "image/resample.h"
@@ -36,14 +38,16 @@ int enclosing_directions(const Mask& lung, const Geometry& grid, std::int64_t i,
   return count;
 }
 
-// Returns the fine-grid voxels the closing of `lung` may add.
-Mask enclosed_additions(const Mask& lung, const Geometry& geometry, const SegmentOptions& options) {
+// Returns the fine-grid voxels that an in-plane closing of `lung` by
+// `radius_mm` adds and that have lung within enclosure_ray_mm in at least
+// `min_directions` of 8 directions.
+Mask enclosed_additions(const Mask& lung, const Geometry& geometry, double radius_mm, int min_directions,
+                        const SegmentOptions& options) {
   BlockFactors factors = block_factors_for(geometry, kBlockMm);
   factors[2] = 1;
   const Geometry coarse_geometry = block_geometry(geometry, factors);
   const Mask coarse = downsample(lung, geometry, factors, BlockRule::majority);
-  const Mask closed = close(coarse, coarse_geometry, Ellipsoid::ball(options.pleural_closing_radius_mm),
-                            FilterScope::per_slice);
+  const Mask closed = close(coarse, coarse_geometry, Ellipsoid::ball(radius_mm), FilterScope::per_slice);
 
   Mask accepted(coarse.size(), 0);
   const auto& m = coarse_geometry.size;
@@ -53,17 +57,85 @@ Mask enclosed_additions(const Mask& lung, const Geometry& geometry, const Segmen
         for (std::int64_t i = 0; i < m[0]; ++i) {
           const std::int64_t v = coarse_geometry.linear_index(i, j, k);
           if (!closed[v] || coarse[v]) continue;
-          accepted[v] = enclosing_directions(coarse, coarse_geometry, i, j, k, options.enclosure_ray_mm) >=
-                        options.min_enclosing_directions;
+          accepted[v] =
+              enclosing_directions(coarse, coarse_geometry, i, j, k, options.enclosure_ray_mm) >= min_directions;
         }
   });
   return upsample(accepted, geometry, factors);
 }
 
+// Returns the voxels of each craniocaudal column (fixed i, j) that lie in a
+// gap of at most `max_gap_mm` between two voxels of `lung`. A lesion on the
+// costal pleura bites into the lung over a few centimetres of height only, so
+// above and below it the lung reaches the chest wall again.
+Mask bridge_columns(const Mask& lung, const Geometry& geometry, double max_gap_mm) {
+  const auto& n = geometry.size;
+  const auto max_gap = static_cast<std::int64_t>(max_gap_mm / geometry.spacing_mm[2]);
+  const std::int64_t slice_voxels = n[0] * n[1];
+  Mask bridged(lung.size(), 0);
+  parallel_for(0, slice_voxels, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t column = begin; column < end; ++column) {
+      std::int64_t last = -1;
+      for (std::int64_t k = 0; k < n[2]; ++k) {
+        if (!lung[column + k * slice_voxels]) continue;
+        if (last >= 0 && k - last - 1 <= max_gap)
+          for (std::int64_t g = last + 1; g < k; ++g) bridged[column + g * slice_voxels] = 1;
+        last = k;
+      }
+    }
+  }, 1024);
+  return bridged;
+}
+
+// Removes from `lung` the voxels added to the lung air `air` that belong to
+// the mediastinum or the abdomen. The aorta or a hilar vessel bulging into
+// the lung for a few slices, or a dome of the diaphragm (liver or spleen),
+// is enclosed by lung in some slices but continues into tissue outside the
+// lung in the next slice. So, slice by slice upwards and then downwards, an
+// in-plane component of added voxels is removed when at least
+// bulge_min_area_mm2 of it and more than half of it lie on tissue outside the
+// lung, or on a removed component, in the previous slice. Intrapulmonary
+// vessels are narrower, and lesions enclosed by lung or on the costal pleura
+// lie on lung or on their own added part.
+void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const SegmentOptions& options) {
+  Mask added(lung.size());
+  for (std::size_t v = 0; v < added.size(); ++v) added[v] = lung[v] && !air[v];
+  const Components components = label_components(added, geometry, Connectivity::face, FilterScope::per_slice);
+
+  const auto& n = geometry.size;
+  const std::int64_t slice_voxels = n[0] * n[1];
+  const double pixel_mm2 = geometry.spacing_mm[0] * geometry.spacing_mm[1];
+  std::vector<std::uint8_t> removed(components.count() + 1, 0);
+  std::vector<std::int64_t> on_tissue(components.count() + 1, 0);
+  auto sweep = [&](std::int64_t first_slice, std::int64_t step) {
+    std::fill(on_tissue.begin(), on_tissue.end(), 0);
+    for (std::int64_t k = first_slice + step; k >= 0 && k < n[2]; k += step) {
+      const std::int64_t first = k * slice_voxels;
+      const std::int64_t previous = -step * slice_voxels;
+      for (std::int64_t v = first; v < first + slice_voxels; ++v) {
+        if (!added[v]) continue;
+        const std::int64_t u = v + previous;
+        if (!lung[u] || removed[components.labels[u]]) ++on_tissue[components.labels[v]];
+      }
+      for (std::int64_t v = first; v < first + slice_voxels; ++v) {
+        const std::int32_t c = components.labels[v];
+        if (c == 0 || removed[c]) continue;
+        removed[c] = double(on_tissue[c]) * pixel_mm2 >= options.bulge_min_area_mm2 &&
+                     2 * on_tissue[c] > components.sizes[c];
+      }
+    }
+  };
+  sweep(0, 1);
+  sweep(n[2] - 1, -1);
+
+  for (std::size_t v = 0; v < lung.size(); ++v)
+    if (removed[components.labels[v]]) lung[v] = 0;
+}
+
 }  // namespace
 
 void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,
-                      const Mask& airway, const SegmentOptions& options) {
+                      const Mask& chest_wall, const Mask& airway, const SegmentOptions& options) {
   for (const LungLabel side : {LungLabel::right_lung, LungLabel::left_lung}) {
     const auto value = static_cast<std::uint8_t>(side);
     Mask lung(labels.size());
@@ -72,12 +144,15 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
     const IndexBox box = expand_box(bounding_box(lung, ct.geometry), ct.geometry, options.pleural_closing_radius_mm);
     if (box.empty()) continue;
     const Geometry box_geometry = crop_geometry(ct.geometry, box);
-    Mask part = crop(lung, ct.geometry, box);
-    const Mask additions = enclosed_additions(part, box_geometry, options);
+    const Mask air_part = crop(lung, ct.geometry, box);
+    Mask part = air_part;
+    const Mask additions = enclosed_additions(part, box_geometry, options.pleural_closing_radius_mm,
+                                              options.min_enclosing_directions, options);
 
     const std::vector<std::uint8_t> label_part = crop(labels, ct.geometry, box);
     const std::vector<std::int16_t> hu_part = crop(ct.hu, ct.geometry, box);
     const Mask body_part = crop(body, ct.geometry, box);
+    const Mask chest_wall_part = crop(chest_wall, ct.geometry, box);
     const Mask airway_part = crop(airway, ct.geometry, box);
     auto allowed = [&](std::size_t v) {
       return body_part[v] && !airway_part[v] && (label_part[v] == 0 || label_part[v] == value);
@@ -85,10 +160,16 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
     for (std::size_t v = 0; v < part.size(); ++v)
       if (additions[v] && allowed(v) && hu_part[v] <= options.pleural_max_hu) part[v] = 1;
 
+    // Dense lesions on the costal pleura: lung above and below in the same column.
+    const Mask bridged = bridge_columns(part, box_geometry, options.costal_gap_mm);
+    for (std::size_t v = 0; v < part.size(); ++v)
+      if (bridged[v] && chest_wall_part[v] && allowed(v) && hu_part[v] <= options.pleural_max_hu) part[v] = 1;
+
     // Enclosed holes join whatever their density (vessels with contrast, calcified nodules).
     const Mask filled = fill_holes(part, box_geometry, FilterScope::per_slice);
     for (std::size_t v = 0; v < part.size(); ++v)
       if (filled[v] && allowed(v)) part[v] = 1;
+    remove_bulges(air_part, part, box_geometry, options);
 
     // Write back: voxels of this lung, without touching the other lung.
     std::vector<std::uint8_t> updated = label_part;

@@ -48,13 +48,30 @@ struct SegmentOptions {
 
   // In-plane closing radius of each lung, so the mask follows the pleura over
   // dense lesions at the lung surface rather than the air threshold.
-  double pleural_closing_radius_mm = 15.0;
+  double pleural_closing_radius_mm = 8.0;
 
   // A voxel added by the closing stays only when lung lies within
   // enclosure_ray_mm in at least min_enclosing_directions of 8 in-plane
   // directions. The heart and mediastinum border lung on one side only.
   double enclosure_ray_mm = 40.0;
   int min_enclosing_directions = 5;
+
+  // A dense lesion on the costal pleura bites into the air mask, often wider
+  // than any in-plane closing can bridge, but only over a few centimetres of
+  // height. So gaps of up to costal_gap_mm between lung voxels of the same
+  // craniocaudal column join the lung, where they lie within
+  // chest_wall_depth_mm of the body surface in their slice. That depth keeps
+  // the hila, the heart and the liver dome out (in the synthetic phantom
+  // the hila lie 65 mm or more below the skin, the deepest point of the
+  // dependent consolidation 55 mm).
+  double costal_gap_mm = 60.0;
+  double chest_wall_depth_mm = 60.0;
+
+  // An in-plane hole of a lung is not filled when more than half of it, and
+  // at least this area, lies on tissue outside the lung in the adjacent slice
+  // (or on such a hole): a dome of the diaphragm or the aorta bulging into
+  // the lung. 400 mm^2 is a disc of 23 mm, wider than the lobar vessels.
+  double bulge_min_area_mm2 = 150.0;
 
   // Upper limit of what the closing may add: above it lies bone (ribs, spine).
   float pleural_max_hu = 200.0f;
