@@ -89,16 +89,21 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   ground_glass = open(ground_glass, geometry, Ellipsoid::ball(options.vessel_radius_mm), FilterScope::per_slice);
 
   // 3. Consolidation: vessels have the same density, so only regions wider
-  // than the largest intrapulmonary vessels count. Cores survive an in-plane
-  // opening of consolidation_core_radius_mm (on about 2 mm blocks); the
-  // consolidation within consolidation_margin_mm of a core keeps its own edge.
-  BlockFactors factors = block_factors_for(geometry, kCoreBlockMm);
-  factors[2] = 1;
+  // than the largest intrapulmonary vessels in all three directions count.
+  // Cores survive a 3D opening with a ball of consolidation_core_radius_mm
+  // (on about 2 mm blocks): a vessel crossing the slice is a wide disc in
+  // plane, and vessels converging at a hilum form wide in-plane blobs, but
+  // neither contains such a ball. On thick slices the ball spans fewer
+  // slices, never less than one. The consolidation within
+  // consolidation_margin_mm of a core keeps its own edge.
+  const BlockFactors factors = block_factors_for(geometry, kCoreBlockMm);
   const Geometry coarse_geometry = block_geometry(geometry, factors);
   Mask core = downsample(consolidation, geometry, factors, BlockRule::majority);
-  core = open(core, coarse_geometry, Ellipsoid::ball(options.consolidation_core_radius_mm), FilterScope::per_slice);
+  core = open(core, coarse_geometry, Ellipsoid::ball(options.consolidation_core_radius_mm));
   if (count_nonzero(core) > 0) {
-    core = dilate(core, coarse_geometry, Ellipsoid::ball(options.consolidation_margin_mm + kCoreBlockMm));
+    // The margin reaches at least the adjacent slices, which thick slices would otherwise never reach.
+    const double margin_mm = options.consolidation_margin_mm + kCoreBlockMm;
+    core = dilate(core, coarse_geometry, {{margin_mm, margin_mm, std::max(margin_mm, coarse_geometry.spacing_mm[2])}});
     const Mask near_core = upsample(core, geometry, factors);
     for (std::size_t v = 0; v < consolidation.size(); ++v) consolidation[v] = consolidation[v] && near_core[v];
   } else {

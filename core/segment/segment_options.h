@@ -101,12 +101,15 @@ struct SegmentOptions {
   double vessel_radius_mm = 2.5;
   double min_lesion_ml = 0.05;
 
-  // Consolidation has the density of blood, so it must contain an in-plane
-  // disc of this radius: wider than intrapulmonary vessels (lobar arteries
-  // are up to about 12 mm across). Its edge within consolidation_margin_mm
-  // of such a core belongs to it.
+  // Consolidation has the density of blood, so it must contain a 3D ball of
+  // this radius: wider than intrapulmonary vessels (lobar arteries are up to
+  // about 12 mm across) and than the blobs where vessels converge, which are
+  // wide in plane but thin along another axis. Its edge within
+  // consolidation_margin_mm of such a core (and at least the adjacent
+  // slices) belongs to it. A wider margin takes in the vessels that touch
+  // the consolidation.
   double consolidation_core_radius_mm = 7.0;
-  double consolidation_margin_mm = 3.0;
+  double consolidation_margin_mm = 2.0;
 };
 
 }  // namespace lunglens
