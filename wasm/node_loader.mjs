@@ -28,8 +28,17 @@ export async function loadLunglens({ threads = true } = {}) {
   }
   const require = createRequire(import.meta.url);
   const createModule = require(script);
-  return createModule({
+  const lunglens = await createModule({
     wasmBinary: fs.readFileSync(path.join(folder, `${name}.wasm`)),
     locateFile: (file) => path.join(folder, file),
   });
+
+  // The pthread pool's worker_threads would keep Node running after the
+  // caller is done; unreferenced, they let the process exit on its own.
+  // The pool is fixed in size (PTHREAD_POOL_SIZE_STRICT=2), so these are all
+  // the workers the module will ever use.
+  if (threads && lunglens.PThread) {
+    for (const worker of [...lunglens.PThread.unusedWorkers, ...lunglens.PThread.runningWorkers]) worker.unref?.();
+  }
+  return lunglens;
 }

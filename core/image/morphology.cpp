@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "image/distance_transform.h"
 #include "parallel/parallel_for.h"

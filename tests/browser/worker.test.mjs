@@ -15,20 +15,26 @@ const lidc1 = path.join(dataRoot, 'ct', 'LIDC-IDRI-0001');
 
 async function runInWorker(isolation, files) {
   const server = await startServer({ root, port: 0, isolation });
-  const { browser, close } = await launchBrowser();
+  let browser;
   try {
+    browser = await launchBrowser();
     const page = await browser.newPage();
     const origin = `http://127.0.0.1:${server.address().port}`;
     const foreignRequests = [];
+    const consoleErrors = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
     page.on('request', (request) => {
       if (!request.url().startsWith(origin)) foreignRequests.push(request.url());
     });
     await page.goto(`${origin}/tests/browser/fixtures/worker.html`);
     const isolated = await page.evaluate(() => self.crossOriginIsolated);
     const reply = await page.evaluate((input) => window.runWorker(input), files);
-    return { isolated, reply, foreignRequests };
+    return { isolated, reply, foreignRequests, consoleErrors };
   } finally {
-    await close();
+    await browser?.close();
     server.close();
   }
 }
@@ -42,12 +48,13 @@ test('worker decodes with threads when isolated and without otherwise', async (t
 
   const isolated = await runInWorker(true, files);
   assert.equal(isolated.isolated, true);
-  assert.ok(isolated.reply.ok, JSON.stringify(isolated.reply));
+  assert.ok(isolated.reply.ok, JSON.stringify(isolated));
   assert.equal(isolated.reply.variant, 'threads');
   assert.equal(isolated.reply.hasThreads, true);
   assert.ok(isolated.reply.threadCount >= 1);
   assert.deepEqual(isolated.reply.size, [512, 512, 6]);
   assert.deepEqual(isolated.foreignRequests, []);
+  assert.deepEqual(isolated.consoleErrors, []);
 
   const plain = await runInWorker(false, files);
   assert.equal(plain.isolated, false);
@@ -56,4 +63,5 @@ test('worker decodes with threads when isolated and without otherwise', async (t
   assert.equal(plain.reply.hasThreads, false);
   assert.equal(plain.reply.voxelSum, isolated.reply.voxelSum);
   assert.deepEqual(plain.foreignRequests, []);
+  assert.deepEqual(plain.consoleErrors, []);
 });
