@@ -1,39 +1,14 @@
 #include "dicom/dicom_text.h"
 
 #include <charconv>
-#include <cmath>
-#include <locale>
-#include <sstream>
+
+#include "text/number_text.h"
 
 namespace lunglens {
 
 namespace {
 
 bool is_padding_char(char c) { return c == ' ' || c == '\0' || c == '\t' || c == '\r' || c == '\n'; }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Returns true for [-]digits[.digits][(e|E)[+|-]digits] with at least one
-// mantissa digit: the Decimal String grammar after trimming.
-bool is_decimal_syntax(std::string_view text) {
-  std::size_t i = 0;
-  if (i < text.size() && text[i] == '-') ++i;
-  std::size_t digits = 0;
-  while (i < text.size() && is_digit(text[i])) ++i, ++digits;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    while (i < text.size() && is_digit(text[i])) ++i, ++digits;
-  }
-  if (digits == 0) return false;
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
-    std::size_t exponent_digits = 0;
-    while (i < text.size() && is_digit(text[i])) ++i, ++exponent_digits;
-    if (exponent_digits == 0) return false;
-  }
-  return i == text.size();
-}
 
 }  // namespace
 
@@ -56,20 +31,7 @@ std::vector<std::string> split_dicom_values(std::string_view text) {
   return values;
 }
 
-std::optional<double> parse_decimal_string(std::string_view text) {
-  text = trim_dicom(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (!is_decimal_syntax(text)) return std::nullopt;
-
-  // A stream in the classic locale, because strtod follows LC_NUMERIC and
-  // libc++ 14 (Emscripten 3.1.6) has no floating-point std::from_chars.
-  std::istringstream stream{std::string(text)};
-  stream.imbue(std::locale::classic());
-  double value = 0.0;
-  stream >> value;
-  if (stream.fail() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
+std::optional<double> parse_decimal_string(std::string_view text) { return parse_double(trim_dicom(text)); }
 
 std::optional<long long> parse_integer_string(std::string_view text) {
   text = trim_dicom(text);

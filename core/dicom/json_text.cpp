@@ -2,9 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <iomanip>
-#include <locale>
-#include <sstream>
+
+#include "text/number_text.h"
 
 namespace lunglens {
 
@@ -55,26 +54,7 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void append_json_number(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  // Shortest of 15 or 17 significant digits that reads back exactly, in the
-  // classic locale (snprintf follows LC_NUMERIC; libc++ 14 lacks the
-  // floating-point std::to_chars).
-  for (const int precision : {15, 17}) {
-    std::ostringstream stream;
-    stream.imbue(std::locale::classic());
-    stream << std::setprecision(precision) << value;
-    std::istringstream check(stream.str());
-    check.imbue(std::locale::classic());
-    double read_back = 0.0;
-    check >> read_back;
-    if (read_back == value || precision == 17) {
-      out += stream.str();
-      return;
-    }
-  }
+  out += std::isfinite(value) ? format_shortest(value) : "null";
 }
 
 }  // namespace lunglens

@@ -1,27 +1,49 @@
 #include "text/number_text.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <iomanip>
+#include <locale>
+#include <sstream>
 
 namespace lunglens {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Accepts [+-]digits[.digits][(e|E)[+-]digits] with at least one mantissa
+// digit: the DICOM DS and JSON number forms, without "inf", "nan" or hex.
+bool is_decimal_syntax(std::string_view text) {
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  std::size_t digits = 0;
+  while (i < text.size() && is_digit(text[i])) ++i, ++digits;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && is_digit(text[i])) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    std::size_t exponent_digits = 0;
+    while (i < text.size() && is_digit(text[i])) ++i, ++exponent_digits;
+    if (exponent_digits == 0) return false;
+  }
+  return i == text.size();
+}
+
+}  // namespace
 
 std::optional<double> parse_double(std::string_view text) {
-  if (text.empty() || text.size() > 64) return std::nullopt;
+  if (text.empty() || text.size() > 64 || !is_decimal_syntax(text)) return std::nullopt;
+  if (text.front() == '+') text.remove_prefix(1);
 
-  // strtod accepts forms DICOM and JSON do not ("inf", "0x1p3", leading
-  // blanks), so the characters are checked first.
-  for (char c : text) {
-    const bool allowed = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
-    if (!allowed) return std::nullopt;
-  }
-
-  const std::string copy(text);
-  char* end = nullptr;
-  errno = 0;
-  const double value = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || errno == ERANGE || !std::isfinite(value)) return std::nullopt;
+  // Streams in the classic locale, because strtod follows LC_NUMERIC.
+  std::istringstream stream{std::string(text)};
+  stream.imbue(std::locale::classic());
+  double value = 0.0;
+  stream >> value;
+  if (stream.fail() || !std::isfinite(value)) return std::nullopt;
   return value;
 }
 
@@ -29,10 +51,13 @@ std::string format_shortest(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
 
-  char text[40];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, value);
-    if (std::strtod(text, nullptr) == value) break;
+  std::string text;
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::ostringstream stream;
+    stream.imbue(std::locale::classic());
+    stream << std::setprecision(digits) << value;
+    text = stream.str();
+    if (parse_double(text) == value) break;
   }
   return text;
 }
