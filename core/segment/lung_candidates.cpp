@@ -14,9 +14,29 @@ std::string format_ml(double ml) {
   return text;
 }
 
+// Returns, per axial slice, the row (j) halfway between the body's most
+// anterior and most posterior rows; -1 for slices without body.
+std::vector<std::int64_t> body_mid_rows(const Mask& body, const Geometry& geometry) {
+  const auto& n = geometry.size;
+  std::vector<std::int64_t> mid(n[2], -1);
+  for (std::int64_t k = 0; k < n[2]; ++k) {
+    std::int64_t first = -1, last = -1;
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int64_t i = 0; i < n[0]; ++i)
+        if (body[geometry.linear_index(i, j, k)]) {
+          if (first < 0) first = j;
+          last = j;
+          break;
+        }
+    if (first >= 0) mid[k] = (first + last) / 2;
+  }
+  return mid;
+}
+
 }  // namespace
 
-LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, const SegmentOptions& options) {
+LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const CanonicalCt& ct,
+                                      const SegmentOptions& options) {
   LungCandidates result;
   result.lungs.assign(air.size(), 0);
   const Components components = label_components(air, ct.geometry, Connectivity::face);
@@ -26,9 +46,22 @@ LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, co
     return result;
   }
 
+  // Gas voxels of each component, and whether it reaches the posterior half of the body.
+  const std::vector<std::int64_t> mid_rows = body_mid_rows(body, ct.geometry);
+  const auto& n = ct.geometry.size;
   std::vector<std::int64_t> gas_voxels(components.count() + 1, 0);
-  for (std::size_t v = 0; v < air.size(); ++v)
-    if (components.labels[v] && ct.hu[v] < options.gas_hu) ++gas_voxels[components.labels[v]];
+  std::vector<std::int64_t> anterior_gas_voxels(components.count() + 1, 0);
+  std::vector<std::uint8_t> reaches_posterior(components.count() + 1, 0);
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int64_t i = 0; i < n[0]; ++i) {
+        const std::int64_t v = ct.geometry.linear_index(i, j, k);
+        const std::int32_t c = components.labels[v];
+        if (c == 0) continue;
+        gas_voxels[c] += ct.hu[v] < options.gas_hu;
+        anterior_gas_voxels[c] += ct.hu[v] < options.anterior_gas_hu;
+        if (j >= mid_rows[k]) reaches_posterior[c] = 1;
+      }
 
   const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
   const double extent_mm = double(ct.geometry.size[2]) * ct.geometry.spacing_mm[2];
@@ -40,9 +73,11 @@ LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, co
   for (std::int32_t c = 1; c <= components.count(); ++c) {
     const double ml = double(components.sizes[c]) * voxel_ml;
     const double gas_fraction = double(gas_voxels[c]) / double(components.sizes[c]);
+    const double anterior_gas_fraction = double(anterior_gas_voxels[c]) / double(components.sizes[c]);
     largest_ml = std::max(largest_ml, ml);
     if (ml < min_ml) continue;
-    if (gas_fraction > options.gas_max_fraction) {
+    const bool bowel_gas = !reaches_posterior[c] && anterior_gas_fraction > options.anterior_gas_max_fraction;
+    if (gas_fraction > options.gas_max_fraction || bowel_gas) {
       largest_lung_sized_gas = std::max(largest_lung_sized_gas, gas_fraction);
       continue;
     }
@@ -54,7 +89,10 @@ LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, co
     if (largest_lung_sized_gas >= 0.0)
       result.reason = "no lung found: the air regions of lung size inside the body are gas (up to " +
                       std::to_string(int(100.0 * largest_lung_sized_gas + 0.5)) + " % of voxels below " +
-                      std::to_string(int(options.gas_hu)) + " HU), not aerated lung; bowel gas below the lungs?";
+                      std::to_string(int(options.gas_hu)) + " HU, or only in the anterior half of the body" +
+                      " with more than " + std::to_string(int(100.0 * options.anterior_gas_max_fraction + 0.5)) +
+                      " % below " + std::to_string(int(options.anterior_gas_hu)) +
+                      " HU), not aerated lung; bowel gas below the lungs?";
     else
       result.reason = "no lung found: no air region of lung size inside the body (largest " + format_ml(largest_ml) +
                       ", a lung needs at least " + format_ml(min_ml) + " here)";

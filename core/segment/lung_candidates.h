@@ -18,8 +18,10 @@ struct LungCandidates {
 // Labels the air inside the body (6-connected) and keeps components of lung
 // size (SegmentOptions::min_lung_area_mm2 times the craniocaudal extent,
 // capped at min_lung_volume_ml) that are not gas (gas_max_fraction of voxels
-// below gas_hu). Air touching the body outline cannot occur: the body mask
+// below gas_hu, or anterior_gas_max_fraction below anterior_gas_hu for a
+// component that stays in the anterior half of `body`). Air touching the body outline cannot occur: the body mask
 // has its holes filled, so air inside it is enclosed.
-LungCandidates select_lung_candidates(const Mask& air, const CanonicalCt& ct, const SegmentOptions& options);
+LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const CanonicalCt& ct,
+                                      const SegmentOptions& options);
 
 }  // namespace lunglens

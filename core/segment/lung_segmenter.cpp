@@ -65,7 +65,7 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
     full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
 
   // 3. Lung candidates; later steps work inside their bounding box.
-  const LungCandidates candidates = select_lung_candidates(full_air, full, options);
+  const LungCandidates candidates = select_lung_candidates(full_air, full_body, full, options);
   if (candidates.count == 0) {
     add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
     return false;

@@ -23,6 +23,18 @@ struct SegmentOptions {
   float gas_hu = -950.0f;
   double gas_max_fraction = 0.7;
 
+  // Bowel gas (colon, stomach) lies in the anterior abdomen, partly mixed
+  // with stool and thin walls, so fewer of its voxels reach -950 HU. A lung
+  // always reaches the posterior half of the body (the lower lobes are
+  // dorsal), and an aerated lung part that stays anterior, beside a
+  // consolidated dorsal lung, has lung density. So a component that stays in
+  // the anterior half of the body is gas when more than
+  // anterior_gas_max_fraction of it lies below anterior_gas_hu. Measured on
+  // single CT slices: colon gas 55-85 % below -900 HU, aerated lung
+  // (COVID-19 and normal) at most 16 %.
+  float anterior_gas_hu = -900.0f;
+  double anterior_gas_max_fraction = 0.4;
+
   // Minimum size of a lung component: min_lung_area_mm2 times the scanned
   // craniocaudal extent, capped at min_lung_volume_ml. So a single 5 mm
   // slice needs 2.5 mL (500 mm^2), a whole chest 30 mL.
