@@ -14,8 +14,13 @@ apt_packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   emscripten doctest-dev
   chromium
-  python3-torch python3-onnx python3-numpy python3-pil python3-scipy
 )
+
+# Node 20 is preinstalled on the project's machines; elsewhere Debian's own
+# nodejs and npm are installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_packages+=(nodejs npm)
+fi
 
 missing=()
 for package in "${apt_packages[@]}"; do
