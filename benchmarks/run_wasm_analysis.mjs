@@ -3,9 +3,8 @@
 // time per stage and peak memory.
 //
 // Usage: node benchmarks/run_wasm_analysis.mjs --threads|--nothreads FOLDER
-import fs from 'node:fs';
-import path from 'node:path';
 import { loadLunglens } from '../wasm/node_loader.mjs';
+import { readIntoSession } from './read_into_session.mjs';
 
 const [mode, folder] = process.argv.slice(2);
 if (!['--threads', '--nothreads'].includes(mode) || !folder) {
@@ -17,13 +16,7 @@ const lunglens = await loadLunglens({ threads });
 
 const start = performance.now();
 const session = new lunglens.Session();
-let inputBytes = 0;
-const names = fs.readdirSync(folder).sort();
-for (const name of names) {
-  const bytes = fs.readFileSync(path.join(folder, name));
-  inputBytes += bytes.length;
-  session.addFile(name, bytes);
-}
+const { files, inputBytes } = readIntoSession(session, folder);
 const readSeconds = (performance.now() - start) / 1000;
 const result = session.analyze(-1, '2026-01-01T00:00:00Z', undefined);
 const totalSeconds = (performance.now() - start) / 1000;
@@ -32,7 +25,7 @@ if (!result.ok) {
   process.exit(1);
 }
 
-const line = { engine: threads ? 'wasm-threads' : 'wasm-nothreads', threads: lunglens.threadCount(), files: names.length, input_bytes: inputBytes, read_s: readSeconds };
+const line = { engine: threads ? 'wasm-threads' : 'wasm-nothreads', threads: lunglens.threadCount(), files, input_bytes: inputBytes, read_s: readSeconds };
 for (const [stage, seconds] of Object.entries(result.timings)) line[`${stage}_s`] = seconds;
 line.total_s = totalSeconds;
 line.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;

@@ -2,9 +2,8 @@
 // in Node and prints one JSON line with times and peak memory.
 //
 // Usage: node benchmarks/run_wasm_load.mjs --threads|--nothreads FOLDER
-import fs from 'node:fs';
-import path from 'node:path';
 import { loadLunglens } from '../wasm/node_loader.mjs';
+import { readIntoSession } from './read_into_session.mjs';
 
 const [mode, folder] = process.argv.slice(2);
 if (!['--threads', '--nothreads'].includes(mode) || !folder) {
@@ -20,13 +19,7 @@ const baselineRss = process.memoryUsage().rss;
 
 const start = performance.now();
 const session = new lunglens.Session();
-let inputBytes = 0;
-const names = fs.readdirSync(folder).sort();
-for (const name of names) {
-  const bytes = fs.readFileSync(path.join(folder, name));
-  inputBytes += bytes.length;
-  session.addFile(name, bytes);
-}
+const { files, inputBytes } = readIntoSession(session, folder);
 const readDone = performance.now();
 const scan = session.scan();
 const scanDone = performance.now();
@@ -41,7 +34,7 @@ const voxels = session.voxels();
 console.log(JSON.stringify({
   engine: threads ? 'wasm-threads' : 'wasm-nothreads',
   threads: lunglens.threadCount(),
-  files: names.length,
+  files,
   series: scan.series.length,
   input_bytes: inputBytes,
   volume_bytes: voxels.byteLength + (session.paddingMask()?.byteLength ?? 0),
