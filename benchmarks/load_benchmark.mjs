@@ -10,22 +10,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseBenchmarkArguments, repositoryRoot } from './benchmark_arguments.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-let repeat = 3;
-const repeatAt = args.indexOf('--repeat');
-if (repeatAt >= 0) {
-  repeat = Number(args[repeatAt + 1]);
-  args.splice(repeatAt, 2);
-}
-const dataRoot = process.env.LUNGLENS_DATA ?? path.resolve(root, '..', 'shared', 'data');
-const folder = args[0] ?? path.join(dataRoot, 'ct', 'LIDC-IDRI-0002');
-if (!fs.existsSync(folder)) {
-  console.error(`load_benchmark: ${folder} not found (set LUNGLENS_DATA or pass a folder)`);
-  process.exit(1);
-}
+const root = repositoryRoot;
+const { folder, repeat } = parseBenchmarkArguments('load_benchmark');
 
 const nativeCli = path.join(root, 'build', 'native', 'examples', 'cli', 'lunglens');
 const engines = [
