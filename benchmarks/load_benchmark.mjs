@@ -7,7 +7,6 @@
 //   FOLDER defaults to $LUNGLENS_DATA/ct/LIDC-IDRI-0002 (LUNGLENS_DATA
 //   defaults to ../shared/data beside the repository).
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBenchmarkArguments, repositoryRoot } from './benchmark_arguments.mjs';
