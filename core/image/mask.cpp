@@ -11,21 +11,39 @@ std::int64_t count_nonzero(const Mask& mask) {
   return count;
 }
 
-IndexBox bounding_box(const Mask& mask, const Geometry& geometry) {
+namespace {
+
+// Scans row by row: only the first and last match of a row move the box.
+template <class Matches>
+IndexBox bounding_box_where(const std::vector<std::uint8_t>& voxels, const Geometry& geometry, Matches matches) {
   const auto& n = geometry.size;
   IndexBox box;
   box.begin = {n[0], n[1], n[2]};
   box.end = {0, 0, 0};
-  std::int64_t index = 0;
   for (std::int64_t k = 0; k < n[2]; ++k)
-    for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int64_t i = 0; i < n[0]; ++i, ++index) {
-        if (!mask[index]) continue;
-        box.begin = {std::min(box.begin[0], i), std::min(box.begin[1], j), std::min(box.begin[2], k)};
-        box.end = {std::max(box.end[0], i + 1), std::max(box.end[1], j + 1), std::max(box.end[2], k + 1)};
-      }
+    for (std::int64_t j = 0; j < n[1]; ++j) {
+      const std::uint8_t* row = voxels.data() + geometry.linear_index(0, j, k);
+      std::int64_t first = 0;
+      while (first < n[0] && !matches(row[first])) ++first;
+      if (first == n[0]) continue;
+      std::int64_t last = n[0] - 1;
+      while (!matches(row[last])) --last;
+      box.begin = {std::min(box.begin[0], first), std::min(box.begin[1], j), std::min(box.begin[2], k)};
+      box.end = {std::max(box.end[0], last + 1), std::max(box.end[1], j + 1), std::max(box.end[2], k + 1)};
+    }
   if (box.empty()) return IndexBox{};
   return box;
+}
+
+}  // namespace
+
+IndexBox bounding_box(const Mask& mask, const Geometry& geometry) {
+  return bounding_box_where(mask, geometry, [](std::uint8_t value) { return value != 0; });
+}
+
+IndexBox bounding_box_of_value(const std::vector<std::uint8_t>& labels, const Geometry& geometry,
+                               std::uint8_t value) {
+  return bounding_box_where(labels, geometry, [value](std::uint8_t label) { return label == value; });
 }
 
 IndexBox expand_box(const IndexBox& box, const Geometry& geometry, double margin_mm) {

@@ -35,6 +35,11 @@ std::int64_t count_nonzero(const Mask& mask);
 // Returns the smallest box holding every non-zero voxel, or an empty box when there is none.
 IndexBox bounding_box(const Mask& mask, const Geometry& geometry);
 
+// Returns the smallest box holding every voxel equal to `value` (a label), or
+// an empty box when there is none.
+IndexBox bounding_box_of_value(const std::vector<std::uint8_t>& labels, const Geometry& geometry,
+                               std::uint8_t value);
+
 // Returns `box` grown by `margin_mm` on every side and clipped to the grid.
 IndexBox expand_box(const IndexBox& box, const Geometry& geometry, double margin_mm);
 

@@ -64,27 +64,35 @@ Mask enclosed_additions(const Mask& lung, const Geometry& geometry, double radiu
   return upsample(accepted, geometry, factors);
 }
 
-// Returns the voxels of each craniocaudal column (fixed i, j) that lie in a
-// gap of at most `max_gap_mm` between two voxels of `lung`. A lesion on the
-// costal pleura bites into the lung over a few centimetres of height only, so
-// above and below it the lung reaches the chest wall again.
-Mask bridge_columns(const Mask& lung, const Geometry& geometry, double max_gap_mm) {
+// Adds to `lung` the voxels of each craniocaudal column (fixed i, j) that lie
+// in a gap of at most `max_gap_mm` between two lung voxels and where
+// `accepted` is set. A lesion on the costal pleura bites into the lung over a
+// few centimetres of height only, so above and below it the lung reaches the
+// chest wall again. The scan runs slice by slice over rows of columns, so it
+// reads memory in order. A gap is filled only after the scan has passed it,
+// so the added voxels never start or end another gap.
+void bridge_columns(Mask& lung, const Mask& accepted, const Geometry& geometry, double max_gap_mm) {
   const auto& n = geometry.size;
   const auto max_gap = static_cast<std::int64_t>(max_gap_mm / geometry.spacing_mm[2]);
   const std::int64_t slice_voxels = n[0] * n[1];
-  Mask bridged(lung.size(), 0);
-  parallel_for(0, slice_voxels, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t column = begin; column < end; ++column) {
-      std::int64_t last = -1;
+  parallel_for(0, n[1], [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::int64_t> last(n[0]);
+    for (std::int64_t j = begin; j < end; ++j) {
+      std::fill(last.begin(), last.end(), -1);
       for (std::int64_t k = 0; k < n[2]; ++k) {
-        if (!lung[column + k * slice_voxels]) continue;
-        if (last >= 0 && k - last - 1 <= max_gap)
-          for (std::int64_t g = last + 1; g < k; ++g) bridged[column + g * slice_voxels] = 1;
-        last = k;
+        const std::int64_t row = j * n[0] + k * slice_voxels;
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          if (!lung[row + i]) continue;
+          if (last[i] >= 0 && k - last[i] - 1 <= max_gap)
+            for (std::int64_t g = last[i] + 1; g < k; ++g) {
+              const std::int64_t v = i + j * n[0] + g * slice_voxels;
+              if (accepted[v]) lung[v] = 1;
+            }
+          last[i] = k;
+        }
       }
     }
-  }, 1024);
-  return bridged;
+  });
 }
 
 // Removes from `lung` the voxels added to the lung air `air` that belong to
@@ -136,48 +144,68 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
 
 void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,
                       const Mask& chest_wall, const Mask& airway, const SegmentOptions& options) {
+  const Geometry& geometry = ct.geometry;
   for (const LungLabel side : {LungLabel::right_lung, LungLabel::left_lung}) {
     const auto value = static_cast<std::uint8_t>(side);
-    Mask lung(labels.size());
-    for (std::size_t v = 0; v < labels.size(); ++v) lung[v] = labels[v] == value;
-
-    const IndexBox box = expand_box(bounding_box(lung, ct.geometry), ct.geometry, options.pleural_closing_radius_mm);
+    const IndexBox box = expand_box(bounding_box_of_value(labels, geometry, value), geometry,
+                                    options.pleural_closing_radius_mm);
     if (box.empty()) continue;
-    const Geometry box_geometry = crop_geometry(ct.geometry, box);
-    const Mask air_part = crop(lung, ct.geometry, box);
+    const Geometry box_geometry = crop_geometry(geometry, box);
+
+    // One pass over the box: this lung's air, and where voxels may join it.
+    // `allowed` is inside the body, not airway and not the other lung.
+    // `allowed_dense` is also at most pleural_max_hu, and `allowed_costal`
+    // is also inside the chest wall zone.
+    const auto box_voxels = static_cast<std::size_t>(box.voxel_count());
+    Mask air_part(box_voxels), allowed(box_voxels), allowed_dense(box_voxels), allowed_costal(box_voxels);
+    const std::int64_t width = box.end[0] - box.begin[0];
+    const std::int64_t height = box.end[1] - box.begin[1];
+    parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+      for (std::int64_t k = k_begin; k < k_end; ++k)
+        for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
+          const std::int64_t source = geometry.linear_index(box.begin[0], j, k);
+          const std::int64_t target = ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
+          for (std::int64_t i = 0; i < width; ++i) {
+            const std::int64_t v = source + i;
+            const std::uint8_t label = labels[v];
+            const bool may_join = body[v] && !airway[v] && (label == 0 || label == value);
+            const bool dense_ok = may_join && ct.hu[v] <= options.pleural_max_hu;
+            air_part[target + i] = label == value;
+            allowed[target + i] = may_join;
+            allowed_dense[target + i] = dense_ok;
+            allowed_costal[target + i] = dense_ok && chest_wall[v];
+          }
+        }
+    });
+
     Mask part = air_part;
     const Mask additions = enclosed_additions(part, box_geometry, options.pleural_closing_radius_mm,
                                               options.min_enclosing_directions, options);
-
-    const std::vector<std::uint8_t> label_part = crop(labels, ct.geometry, box);
-    const std::vector<std::int16_t> hu_part = crop(ct.hu, ct.geometry, box);
-    const Mask body_part = crop(body, ct.geometry, box);
-    const Mask chest_wall_part = crop(chest_wall, ct.geometry, box);
-    const Mask airway_part = crop(airway, ct.geometry, box);
-    auto allowed = [&](std::size_t v) {
-      return body_part[v] && !airway_part[v] && (label_part[v] == 0 || label_part[v] == value);
-    };
     for (std::size_t v = 0; v < part.size(); ++v)
-      if (additions[v] && allowed(v) && hu_part[v] <= options.pleural_max_hu) part[v] = 1;
+      if (additions[v] && allowed_dense[v]) part[v] = 1;
 
     // Dense lesions on the costal pleura: lung above and below in the same column.
-    const Mask bridged = bridge_columns(part, box_geometry, options.costal_gap_mm);
-    for (std::size_t v = 0; v < part.size(); ++v)
-      if (bridged[v] && chest_wall_part[v] && allowed(v) && hu_part[v] <= options.pleural_max_hu) part[v] = 1;
+    bridge_columns(part, allowed_costal, box_geometry, options.costal_gap_mm);
 
     // Enclosed holes join whatever their density (vessels with contrast, calcified nodules).
     const Mask filled = fill_holes(part, box_geometry, FilterScope::per_slice);
     for (std::size_t v = 0; v < part.size(); ++v)
-      if (filled[v] && allowed(v)) part[v] = 1;
+      if (filled[v] && allowed[v]) part[v] = 1;
     remove_bulges(air_part, part, box_geometry, options);
 
     // Write back: voxels of this lung, without touching the other lung.
-    std::vector<std::uint8_t> updated = label_part;
-    for (std::size_t v = 0; v < part.size(); ++v) {
-      if (part[v]) updated[v] = value;
-      else if (updated[v] == value) updated[v] = 0;
-    }
-    paste(updated, box, labels, ct.geometry);
+    parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+      for (std::int64_t k = k_begin; k < k_end; ++k)
+        for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
+          const std::int64_t target = geometry.linear_index(box.begin[0], j, k);
+          const std::int64_t source = ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
+          for (std::int64_t i = 0; i < width; ++i) {
+            std::uint8_t& label = labels[target + i];
+            if (part[source + i]) label = value;
+            else if (label == value) label = 0;
+          }
+        }
+    });
   }
 }
 
