@@ -58,6 +58,7 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
   Mask out(mask.size());
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> reach(slice_size);
+    std::vector<std::int64_t> target_rows_before(n[1] + 1);  // Rows with a target pixel among rows 0..j-1.
     for (std::int64_t k = begin; k < end; ++k) {
       const std::uint8_t* slice = mask.data() + k * slice_size;
       for (std::int64_t j = 0; j < n[1]; ++j) {
@@ -68,6 +69,7 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
           if ((row[i] != 0) == (target != 0)) last = i;
           distance[i] = static_cast<std::int32_t>(std::min(i - last, far));
         }
+        target_rows_before[j + 1] = target_rows_before[j] + (distance[n[0] - 1] < far ? 1 : 0);
         last = n[0] + far;
         for (std::int64_t i = n[0] - 1; i >= 0; --i) {
           if ((row[i] != 0) == (target != 0)) last = i;
@@ -75,14 +77,23 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
         }
       }
       std::uint8_t* result = out.data() + k * slice_size;
-      for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        // Without a target pixel within the element's rows, no pixel of row j is hit.
+        const std::int64_t first_row = std::max<std::int64_t>(0, j - rows);
+        const std::int64_t end_row = std::min(n[1], j + rows + 1);
+        if (target_rows_before[end_row] == target_rows_before[first_row]) {
+          std::fill(result + j * n[0], result + (j + 1) * n[0], dilation ? 0 : 1);
+          continue;
+        }
         for (std::int64_t i = 0; i < n[0]; ++i) {
-          bool hit = false;
+          // The pixel's own row decides most pixels (those inside a target run), so it is checked first.
+          bool hit = reach[j * n[0] + i] <= half_width[rows];
           const std::int64_t dy0 = std::max(-rows, -j), dy1 = std::min(rows, n[1] - 1 - j);
           for (std::int64_t dy = dy0; dy <= dy1 && !hit; ++dy)
-            hit = reach[(j + dy) * n[0] + i] <= half_width[dy + rows];
+            hit = dy != 0 && reach[(j + dy) * n[0] + i] <= half_width[dy + rows];
           result[j * n[0] + i] = dilation ? hit : !hit;
         }
+      }
     }
   });
   return out;
