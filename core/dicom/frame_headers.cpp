@@ -4,6 +4,7 @@
 
 #include "dicom/dataset_values.h"
 #include "dicom/dicom_text.h"
+#include "text/number_text.h"
 
 namespace lunglens {
 
@@ -44,6 +45,17 @@ std::optional<std::string> find_text(const Sources& sources, const gdcm::Tag& ma
   return std::nullopt;
 }
 
+// Plausibility limits. CT pixels are about 0.1 to 2 mm; 0.01 mm admits
+// micro-CT and 50 mm any scout. Positions beyond 100 m and rescale values
+// outside these bounds only come from corrupt headers, and would overflow the
+// integer HU path (stored value x slope must fit in 64 bits with room to spare).
+constexpr double kMinPixelSpacingMm = 0.01;
+constexpr double kMaxPixelSpacingMm = 50.0;
+constexpr double kMaxPositionMm = 1.0e5;
+constexpr double kMinRescaleSlope = 1.0e-6;
+constexpr double kMaxRescaleSlope = 1.0e6;
+constexpr double kMaxRescaleIntercept = 1.0e7;
+
 FrameProblem geometry_problem(const std::string& message) {
   return {FileKind::not_cross_sectional, DiagnosticCode::not_ct_like, Severity::info, message};
 }
@@ -65,6 +77,10 @@ std::optional<FrameProblem> read_rescale(const Sources& sources, FrameHeader& fr
     if (!slope || *slope == 0.0)
       return rescale_problem("RescaleSlope (0028,1053) '" + std::string(trim_dicom(*slope_text)) +
                              "' is not a valid non-zero decimal number");
+    if (std::abs(*slope) < kMinRescaleSlope || std::abs(*slope) > kMaxRescaleSlope)
+      return rescale_problem("RescaleSlope (0028,1053) '" + std::string(trim_dicom(*slope_text)) +
+                             "' is outside the plausible magnitude " + format_shortest(kMinRescaleSlope) + " to " +
+                             format_shortest(kMaxRescaleSlope));
     frame.rescale_slope = *slope;
   }
   if (intercept_present) {
@@ -72,6 +88,9 @@ std::optional<FrameProblem> read_rescale(const Sources& sources, FrameHeader& fr
     if (!intercept)
       return rescale_problem("RescaleIntercept (0028,1052) '" + std::string(trim_dicom(*intercept_text)) +
                              "' is not a valid decimal number");
+    if (std::abs(*intercept) > kMaxRescaleIntercept)
+      return rescale_problem("RescaleIntercept (0028,1052) '" + std::string(trim_dicom(*intercept_text)) +
+                             "' is larger in magnitude than " + format_shortest(kMaxRescaleIntercept));
     frame.rescale_intercept = *intercept;
   }
   return std::nullopt;
@@ -98,6 +117,15 @@ std::optional<FrameProblem> read_geometry(const Sources& sources, FrameHeader& f
   if (!spacing || spacing->size() != 2 || (*spacing)[0] <= 0.0 || (*spacing)[1] <= 0.0)
     return geometry_problem("PixelSpacing '" + std::string(trim_dicom(*spacing_text)) +
                             "' is not two positive decimal numbers");
+  for (double value : *spacing)
+    if (value < kMinPixelSpacingMm || value > kMaxPixelSpacingMm)
+      return geometry_problem("PixelSpacing '" + std::string(trim_dicom(*spacing_text)) + "' is outside " +
+                              format_shortest(kMinPixelSpacingMm) + " to " + format_shortest(kMaxPixelSpacingMm) +
+                              " mm, which no CT image has");
+  for (double value : *position)
+    if (std::abs(value) > kMaxPositionMm)
+      return geometry_problem("ImagePositionPatient '" + std::string(trim_dicom(*position_text)) +
+                              "' lies more than " + format_shortest(kMaxPositionMm) + " mm from the origin");
 
   // Normalise the cosines (files often carry 5-6 digits) and check that they
   // describe a plane.

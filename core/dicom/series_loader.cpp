@@ -5,6 +5,7 @@
 #include <exception>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 
 #include "dicom/gdcm_setup.h"
@@ -203,6 +204,22 @@ LoadResult load_series(const ScanResult& scan, std::size_t series_index, std::sp
         continue;
       }
       result.diagnostics.insert(result.diagnostics.end(), decode_findings.begin(), decode_findings.end());
+
+      // A volume made only of padding would pass for data; refuse it.
+      std::set<std::string> failed_files;
+      for (const auto& finding : decode_findings)
+        if (finding.severity == Severity::error && !finding.file.empty()) failed_files.insert(finding.file);
+      std::set<std::string> series_files;
+      for (const auto& slice : series.slices) series_files.insert(std::string(files[slice.file_index].name));
+      if (!series_files.empty() && failed_files.size() >= series_files.size() &&
+          std::includes(failed_files.begin(), failed_files.end(), series_files.begin(), series_files.end())) {
+        result.volume = HuVolume{};
+        result.diagnostics.push_back(Diagnostic{
+            DiagnosticCode::decode_failed, Severity::error, "",
+            "no slice of series " + series.id + " could be decoded (" + std::to_string(series_files.size()) +
+                " files, each listed above with its error)"});
+        return result;
+      }
       break;
     }
   } catch (const std::bad_alloc&) {

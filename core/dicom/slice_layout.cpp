@@ -74,13 +74,13 @@ void lay_out_slices(std::vector<FrameRef> frames, SeriesInfo& series) {
 
   if (n == 1) {
     const double thickness = frames.front().file->slice_thickness_mm;
-    series.slice_step_mm = thickness > 0.0 ? thickness : 1.0;
+    series.slice_step_mm = thickness > 0.0 && thickness <= 50.0 ? thickness : 1.0;
     geometry.spacing_mm[2] = series.slice_step_mm;
     series.slices.push_back({frames[0].file->file_index, frames[0].frame->frame_index, positions[0], 0});
     series.diagnostics.push_back(Diagnostic{
         DiagnosticCode::single_slice, Severity::info, "",
         "the series has a single slice; the slice spacing is taken as " + format_mm(series.slice_step_mm) +
-            " mm (SliceThickness, or 1 mm when absent)"});
+            " mm (SliceThickness, or 1 mm when it is absent or above 50 mm)"});
     return;
   }
 
