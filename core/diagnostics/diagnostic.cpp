@@ -27,6 +27,7 @@ std::string_view code_name(DiagnosticCode code) {
     case DiagnosticCode::gantry_tilt: return "gantry_tilt";
     case DiagnosticCode::inconsistent_geometry_split: return "inconsistent_geometry_split";
     case DiagnosticCode::single_slice: return "single_slice";
+    case DiagnosticCode::not_ct_modality: return "not_ct_modality";
     case DiagnosticCode::missing_rescale: return "missing_rescale";
     case DiagnosticCode::pixel_padding: return "pixel_padding";
     case DiagnosticCode::lossy_rescale: return "lossy_rescale";

@@ -45,6 +45,7 @@ enum class DiagnosticCode {
   gantry_tilt,
   inconsistent_geometry_split,
   single_slice,
+  not_ct_modality,            // The chosen series is not CT, so its values are not HU.
 
   // Hounsfield units.
   missing_rescale = 400,

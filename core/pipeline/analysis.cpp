@@ -154,6 +154,16 @@ AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOpt
     }
     result.series_index = *chosen;
 
+    // Lung analysis thresholds are in HU, which only CT provides.
+    const SeriesInfo& series = result.scan.series[result.series_index];
+    if (series.modality != "CT") {
+      result.diagnostics = result.load_diagnostics;
+      result.diagnostics.push_back({DiagnosticCode::not_ct_modality, Severity::error, "",
+                                    "series " + series.id + " has modality '" + series.modality +
+                                        "'; lunglens analyses CT only, because its thresholds are in HU"});
+      return result;
+    }
+
     // Pixel data of the chosen series.
     LoadOptions load_options;
     load_options.max_bytes = options.max_bytes;

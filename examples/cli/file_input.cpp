@@ -20,16 +20,23 @@ LoadedFiles read_input_paths(const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     std::error_code error;
     if (fs::is_directory(path, error)) {
-      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, error);
-           it != fs::recursive_directory_iterator(); it.increment(error)) {
-        if (error) break;
-        if (it->is_regular_file() && it->path().filename().string().rfind('.', 0) != 0) files.push_back(it->path());
+      // Every filesystem call takes an error_code: a symbolic-link cycle or an
+      // unreadable entry becomes a message, not an exception.
+      auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, error);
+      for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+        std::error_code entry_error;
+        const bool regular = it->is_regular_file(entry_error);
+        if (entry_error) {
+          loaded.errors.push_back(it->path().string() + ": skipped (" + entry_error.message() + ")");
+          continue;
+        }
+        if (regular && it->path().filename().string().rfind('.', 0) != 0) files.push_back(it->path());
       }
       if (error) loaded.errors.push_back(path + ": cannot list folder (" + error.message() + ")");
     } else if (fs::is_regular_file(path, error)) {
       files.emplace_back(path);
     } else {
-      loaded.errors.push_back(path + ": not found");
+      loaded.errors.push_back(path + ": not found" + (error ? " (" + error.message() + ")" : ""));
     }
   }
   std::sort(files.begin(), files.end());

@@ -290,6 +290,16 @@ int main(int argc, char** argv) {
     return cli::run_analyze(arguments);
   }
 
+  if (argc >= 2) {
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") return usage(nullptr);
+    if (command == "--version") {
+      std::printf("lunglens %s\n", LUNGLENS_VERSION);
+      return 0;
+    }
+    if (command != "series" && command != "load") return usage(("unknown command '" + command + "'").c_str());
+  }
+
   Arguments arguments;
   std::string error;
   if (!parse_arguments(argc, argv, arguments, error)) return usage(error.c_str());

@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "dicom/series_writer.h"
+#include "phantom/chest_phantom.h"
+#include "pipeline/analysis.h"
+
+using namespace lunglens;
+
+namespace {
+
+// A coarse phantom written as a DICOM series, with its truth.
+struct PhantomSeries {
+  Phantom phantom;
+  std::vector<WrittenFile> written;
+
+  std::vector<InputFile> files() const {
+    std::vector<InputFile> files;
+    for (const auto& file : written) files.push_back({file.name, file.bytes});
+    return files;
+  }
+};
+
+PhantomSeries make_phantom_series(const SeriesWriterOptions& writer_options = {}) {
+  PhantomOptions options;
+  options.matrix = 192;
+  options.pixel_spacing_mm = 2.0;
+  options.slice_thickness_mm = 5.0;
+  PhantomSeries series{generate_chest_phantom(options), {}};
+  series.written = write_ct_series(series.phantom.volume, writer_options);
+  return series;
+}
+
+bool has_code(const Diagnostics& diagnostics, DiagnosticCode code) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) { return d.code == code; });
+}
+
+}  // namespace
+
+TEST_SUITE("pipeline") {
+
+TEST_CASE("phantom series analysed end to end") {
+  const PhantomSeries series = make_phantom_series();
+  std::set<AnalysisStage> stages;
+  AnalysisOptions options;
+  options.generated_at = "2026-01-01T00:00:00Z";
+  options.progress = [&](AnalysisStage stage, int, int) {
+    stages.insert(stage);
+    return true;
+  };
+
+  const AnalysisResult result = analyze_files(series.files(), options);
+  REQUIRE(result.ok);
+  CHECK(stages.size() == 5);
+  const PhantomTruth& truth = series.phantom.truth;
+  CHECK(result.quantification.right.region.lung_volume_ml == doctest::Approx(truth.right_lung_ml).epsilon(0.03));
+  CHECK(result.quantification.left.region.lung_volume_ml == doctest::Approx(truth.left_lung_ml).epsilon(0.03));
+  CHECK(result.report_json.find("\"status\": \"complete\"") != std::string::npos);
+  CHECK(result.report_json.find("2026-01-01T00:00:00Z") != std::string::npos);
+  CHECK(result.report_html.find("<html") != std::string::npos);
+  CHECK(result.volume.voxel_count() == series.phantom.volume.voxel_count());
+}
+
+TEST_CASE("non-CT series refused") {
+  PhantomSeries series = make_phantom_series();
+  // Rewrite the Modality value "CT" as "MR" in every file: the element is
+  // (0008,0060) CS with length 2, so the bytes after its header are the value.
+  const std::vector<std::uint8_t> tag{0x08, 0x00, 0x60, 0x00, 'C', 'S', 0x02, 0x00, 'C', 'T'};
+  for (auto& file : series.written) {
+    auto at = std::search(file.bytes.begin(), file.bytes.end(), tag.begin(), tag.end());
+    REQUIRE(at != file.bytes.end());
+    *(at + 8) = 'M';
+    *(at + 9) = 'R';
+  }
+
+  const AnalysisResult result = analyze_files(series.files());
+  CHECK_FALSE(result.ok);
+  CHECK(has_code(result.diagnostics, DiagnosticCode::not_ct_modality));
+  CHECK(result.report_json.empty());
+}
+
+TEST_CASE("no files gives no_series") {
+  const AnalysisResult result = analyze_files({});
+  CHECK_FALSE(result.ok);
+  CHECK(has_code(result.diagnostics, DiagnosticCode::no_series));
+}
+
+TEST_CASE("cancel during decoding") {
+  const PhantomSeries series = make_phantom_series();
+  AnalysisOptions options;
+  options.progress = [](AnalysisStage stage, int done, int) { return !(stage == AnalysisStage::decoding && done >= 3); };
+  const AnalysisResult result = analyze_files(series.files(), options);
+  CHECK_FALSE(result.ok);
+  CHECK(has_code(result.diagnostics, DiagnosticCode::cancelled));
+}
+
+TEST_CASE("chest series chosen among several") {
+  SeriesWriterOptions small_options;
+  small_options.series_instance_uid = "1.2.826.0.1.3680043.10.1234.77";
+  PhantomSeries chest = make_phantom_series();
+  std::vector<InputFile> files = chest.files();
+
+  // A three-slice CT series beside it must not be chosen.
+  HuVolume small = chest.phantom.volume;
+  small.geometry.size[2] = 3;
+  const auto slice_voxels = small.geometry.size[0] * small.geometry.size[1];
+  small.int16_hu.resize(static_cast<std::size_t>(3 * slice_voxels));
+  small.padding_mask.resize(static_cast<std::size_t>(3 * slice_voxels));
+  const auto small_written = write_ct_series(small, small_options);
+  for (const auto& file : small_written) files.push_back({"small-" + file.name, file.bytes});
+
+  AnalysisOptions options;
+  options.series_index.reset();
+  AnalysisResult scanned = analyze_files(files, options);
+  REQUIRE(scanned.scan.series.size() == 2);
+  CHECK(scanned.scan.series[scanned.series_index].slices.size() == chest.written.size());
+}
+
+}
