@@ -110,6 +110,8 @@ class Session {
  public:
   // Copies `bytes` (a Uint8Array) into the heap. Returns the file's index.
   int addFile(const std::string& name, const val& bytes) {
+    if (!bytes.instanceof(val::global("Uint8Array")))
+      val::global("TypeError").new_(std::string("addFile(" + name + "): bytes must be a Uint8Array")).throw_();
     const std::size_t length = bytes["length"].as<std::size_t>();
     auto storage = std::make_unique<std::vector<std::uint8_t>>(length);
     val heap_view(emscripten::typed_memory_view(length, storage->data()));
@@ -135,7 +137,8 @@ class Session {
 
   // Decodes series `index` of the last scan. `progress` may be undefined or a
   // function (done, total) returning false to cancel. Returns {ok, diagnostics}.
-  val loadSeries(int index, const val& progress) {
+  val loadSeries(const val& index_value, const val& progress) {
+    const int index = checked_index(index_value, "loadSeries");
     volume_.reset();
     segmentation_.reset();
     val result = val::object();
@@ -171,7 +174,8 @@ class Session {
   // undefined or a function (stage, done, total) returning false to cancel.
   // Returns {ok, seriesIndex, reportJson, reportHtml, diagnostics, timings}.
   // Afterwards voxels(), lungLabels() and lesionLabels() view the results.
-  val analyze(int index, const std::string& generated_at, const val& progress) {
+  val analyze(const val& index_value, const std::string& generated_at, const val& progress) {
+    const int index = checked_index(index_value, "analyze");
     volume_.reset();
     segmentation_.reset();
     AnalysisOptions options;
@@ -241,7 +245,8 @@ class Session {
   }
 
   // DICOM JSON (PS3.18 F.2) of the files of series `index`, as a string.
-  std::string metadataJson(int index) {
+  std::string metadataJson(const val& index_value) {
+    const int index = checked_index(index_value, "metadataJson");
     if (!scan_) scan();
     if (index < 0 || static_cast<std::size_t>(index) >= scan_->series.size()) return "[]";
     return series_metadata_json(*scan_, static_cast<std::size_t>(index), input_files());
@@ -261,6 +266,17 @@ class Session {
   }
 
  private:
+  // Returns `value` as an int; throws a JavaScript TypeError unless it is an
+  // integer Number between -1 and 2^31 - 1 (-1 asks the core to choose).
+  static int checked_index(const val& value, const char* function) {
+    const bool is_integer = value.typeOf().as<std::string>() == "number" &&
+                            val::global("Number").call<bool>("isInteger", value);
+    const double number = is_integer ? value.as<double>() : 0.0;
+    if (!is_integer || number < -1.0 || number > 2147483647.0)
+      val::global("TypeError").new_(std::string(function) + ": the series index must be an integer of -1 or more").throw_();
+    return static_cast<int>(number);
+  }
+
   std::vector<InputFile> input_files() const {
     std::vector<InputFile> files;
     files.reserve(names_.size());

@@ -38,6 +38,8 @@ std::string_view code_name(DiagnosticCode code) {
     case DiagnosticCode::cancelled: return "cancelled";
     case DiagnosticCode::no_series: return "no_series";
     case DiagnosticCode::internal_error: return "internal_error";
+    case DiagnosticCode::limited_coverage: return "limited_coverage";
+    case DiagnosticCode::series_chosen: return "series_chosen";
     case DiagnosticCode::no_lung_found: return "no_lung_found";
     case DiagnosticCode::airway_not_found: return "airway_not_found";
     case DiagnosticCode::single_lung: return "single_lung";

@@ -65,6 +65,8 @@ enum class DiagnosticCode {
   no_lung_found = 600,        // No air region of lung size and density inside the body.
   airway_not_found,           // No trachea in the upper slices: airways stay in the lung masks.
   single_lung,                // Only one lung found or the two could not be separated.
+  limited_coverage,           // The lungs span too little craniocaudal extent for zone scores.
+  series_chosen,              // Which of several series the analysis picked, and the others.
 };
 
 struct Diagnostic {

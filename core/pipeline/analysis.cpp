@@ -28,6 +28,29 @@ void add_cancelled(AnalysisResult& result, AnalysisStage stage) {
                                 "analysis cancelled during " + std::string(stage_name(stage))});
 }
 
+// Zones are thirds of each lung's craniocaudal extent, so a few slices (or a
+// single one) give zones that coincide and a severity score that describes
+// only the scanned slab. 100 mm is well under an adult lung's 200-250 mm height.
+constexpr double kMinZoneCoverageMm = 100.0;
+
+void add_coverage_warning(AnalysisResult& result) {
+  for (const LungMeasures* lung : {&result.quantification.right, &result.quantification.left}) {
+    if (!lung->z_extent) continue;
+    const double height_mm = lung->z_extent->height_mm();
+    if (height_mm >= kMinZoneCoverageMm) continue;
+
+    // Kept with the quantification, so the report shows it beside the scores.
+    const Diagnostic warning{
+        DiagnosticCode::limited_coverage, Severity::warning, "",
+        "the lungs span only " + std::to_string(static_cast<int>(height_mm + 0.5)) +
+            " mm craniocaudally (less than " + std::to_string(static_cast<int>(kMinZoneCoverageMm)) +
+            " mm): zone scores and the severity score describe only the scanned slab, not whole lungs"};
+    result.quantification.diagnostics.push_back(warning);
+    result.diagnostics.push_back(warning);
+    return;
+  }
+}
+
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -105,6 +128,7 @@ void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const A
   if (result.segmentation.lungs_found) {
     result.quantification = quantify(result.volume, result.segmentation);
     append(result.diagnostics, result.quantification.diagnostics);
+    add_coverage_warning(result);
   }
   result.timings.push_back({AnalysisStage::quantifying, seconds_since(start)});
   if (!report_progress(options, AnalysisStage::quantifying, 1, 1)) return add_cancelled(result, AnalysisStage::quantifying);
@@ -153,6 +177,22 @@ AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOpt
       return result;
     }
     result.series_index = *chosen;
+
+    if (result.scan.series.size() > 1) {
+      std::string others;
+      for (std::size_t s = 0; s < result.scan.series.size(); ++s) {
+        if (s == result.series_index) continue;
+        const SeriesInfo& other = result.scan.series[s];
+        others += (others.empty() ? "" : "; ") + std::to_string(s) + ": " + other.modality + " '" +
+                  other.description + "', " + std::to_string(other.slices.size()) + " slices";
+      }
+      const SeriesInfo& chosen_series = result.scan.series[result.series_index];
+      result.load_diagnostics.push_back(
+          {DiagnosticCode::series_chosen, Severity::info, "",
+           std::to_string(result.scan.series.size()) + " image series found; analysing series " +
+               std::to_string(result.series_index) + " ('" + chosen_series.description + "', " +
+               std::to_string(chosen_series.slices.size()) + " slices); not analysed: " + others});
+    }
 
     // Lung analysis thresholds are in HU, which only CT provides.
     const SeriesInfo& series = result.scan.series[result.series_index];

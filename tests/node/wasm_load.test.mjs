@@ -205,3 +205,21 @@ test('wasm and native reports on LIDC-IDRI-0001 are identical', async (t) => {
     }
   }
 });
+
+test('wasm rejects invalid arguments with TypeError', async () => {
+  const lunglens = await loadLunglens({ threads: false });
+  const session = new lunglens.Session();
+  try {
+    assert.throws(() => session.addFile('text.dcm', 'not bytes'), TypeError);
+    assert.throws(() => session.addFile('array.dcm', [1, 2, 3]), TypeError);
+    for (const index of [1.5, Number.NaN, 'abc', 2 ** 40, -2]) {
+      assert.throws(() => session.loadSeries(index, undefined), TypeError, `loadSeries(${index})`);
+    }
+    const outOfRange = session.loadSeries(0, undefined);
+    assert.equal(outOfRange.ok, false);
+    assert.equal(outOfRange.diagnostics[0].code, 'invalid_argument');
+    assert.equal(session.addFile('empty.dcm', new Uint8Array(0)), 0);
+  } finally {
+    session.delete();
+  }
+});

@@ -117,6 +117,36 @@ TEST_CASE("chest series chosen among several") {
   AnalysisResult scanned = analyze_files(files, options);
   REQUIRE(scanned.scan.series.size() == 2);
   CHECK(scanned.scan.series[scanned.series_index].slices.size() == chest.written.size());
+  CHECK(has_code(scanned.diagnostics, DiagnosticCode::series_chosen));
+}
+
+}
+
+TEST_SUITE("pipeline") {
+
+TEST_CASE("thin slab warns about zone scores") {
+  PhantomOptions options;
+  options.matrix = 192;
+  options.pixel_spacing_mm = 2.0;
+  options.slice_thickness_mm = 5.0;
+  options.z_extent_mm = 60.0;
+  const Phantom phantom = generate_chest_phantom(options);
+  const auto written = write_ct_series(phantom.volume);
+  std::vector<InputFile> files;
+  for (const auto& file : written) files.push_back({file.name, file.bytes});
+
+  const AnalysisResult result = analyze_files(files);
+  REQUIRE(result.segmentation.lungs_found);
+  CHECK(has_code(result.diagnostics, DiagnosticCode::limited_coverage));
+  CHECK(result.report_json.find("limited_coverage") != std::string::npos);
+}
+
+TEST_CASE("whole phantom has no coverage warning") {
+  const PhantomSeries series = make_phantom_series();
+  const AnalysisResult result = analyze_files(series.files());
+  REQUIRE(result.ok);
+  CHECK_FALSE(has_code(result.diagnostics, DiagnosticCode::limited_coverage));
+  CHECK_FALSE(has_code(result.diagnostics, DiagnosticCode::series_chosen));
 }
 
 }
