@@ -231,7 +231,9 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
   }
 
   // Pixel Data of a native transfer syntax must contain every frame. A shorter
-  // value, or a file that ends inside it, would make a decoder read past it.
+  // value, or a file that ends inside it, would make a decoder read past it;
+  // a longer one (beyond the pad byte of an odd length) means Rows, Columns or
+  // BitsAllocated disagree with the data, so pixels would land in wrong places.
   if (!header.encapsulated_pixel_data && header.pixel_data_length >= 0) {
     const std::int64_t expected = std::int64_t(header.rows) * header.columns * header.number_of_frames *
                                   (header.bits_allocated / 8);
@@ -239,6 +241,12 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
       fail(DiagnosticCode::pixel_data_size_mismatch,
            "Pixel Data holds " + std::to_string(header.pixel_data_length) + " bytes, expected " +
                std::to_string(expected) + " (Rows x Columns x frames x BitsAllocated/8)");
+      return;
+    }
+    if (header.pixel_data_length > expected + 1) {
+      fail(DiagnosticCode::pixel_data_size_mismatch,
+           "Pixel Data holds " + std::to_string(header.pixel_data_length) + " bytes, more than the " +
+               std::to_string(expected) + " that Rows x Columns x frames x BitsAllocated/8 describe");
       return;
     }
   }

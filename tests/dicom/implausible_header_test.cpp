@@ -97,3 +97,31 @@ TEST_CASE("series without a decodable slice fails") {
 }
 
 }
+
+TEST_SUITE("dicom implausible headers") {
+
+TEST_CASE("Pixel Data longer than declared is an error") {
+  auto specs = axial_series(3, 2.0);
+  // Twice the samples the 6 x 4 matrix needs.
+  specs[1].samples.assign(static_cast<std::size_t>(2 * specs[1].rows * specs[1].columns), 1024);
+  specs[1].rows *= 2;
+  auto doubled = build_dicom(specs[1]);
+  specs[1].rows /= 2;
+  FileSet set;
+  set.add("slice-0.dcm", build_dicom(specs[0]));
+  set.add("slice-2.dcm", build_dicom(specs[2]));
+
+  // Rewrite Rows (0028,0010) US from 8 back to 4, leaving twice the data.
+  const std::vector<std::uint8_t> rows_tag{0x28, 0x00, 0x10, 0x00, 'U', 'S', 0x02, 0x00, 0x08, 0x00};
+  auto at = std::search(doubled.begin(), doubled.end(), rows_tag.begin(), rows_tag.end());
+  REQUIRE(at != doubled.end());
+  *(at + 8) = 0x04;
+  set.add("slice-1.dcm", doubled);
+
+  const ScanResult scan = scan_files(set.files());
+  CHECK(has_error_for(scan.diagnostics, DiagnosticCode::pixel_data_size_mismatch, "slice-1.dcm"));
+  REQUIRE(scan.series.size() == 1);
+  CHECK(scan.series[0].slices.size() == 2);
+}
+
+}
