@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "image/connected_components.h"
+#include "segment/ribcage.h"
 
 namespace lunglens {
 namespace {
@@ -52,6 +53,9 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   std::vector<std::int64_t> gas_voxels(components.count() + 1, 0);
   std::vector<std::int64_t> anterior_gas_voxels(components.count() + 1, 0);
   std::vector<std::uint8_t> reaches_posterior(components.count() + 1, 0);
+  const Ribcage ribcage = ribcage_hull(ct, body, options);
+  std::vector<std::int64_t> hull_voxels(components.count() + 1, 0);
+  std::vector<std::int64_t> outside_hull_voxels(components.count() + 1, 0);
   for (std::int64_t k = 0; k < n[2]; ++k)
     for (std::int64_t j = 0; j < n[1]; ++j)
       for (std::int64_t i = 0; i < n[0]; ++i) {
@@ -61,6 +65,9 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
         gas_voxels[c] += ct.hu[v] < options.gas_hu;
         anterior_gas_voxels[c] += ct.hu[v] < options.anterior_gas_hu;
         if (j >= mid_rows[k]) reaches_posterior[c] = 1;
+        if (!ribcage.reliable[static_cast<std::size_t>(k)]) continue;
+        ++hull_voxels[c];
+        outside_hull_voxels[c] += !ribcage.inside[v];
       }
 
   const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
@@ -81,6 +88,9 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
       largest_lung_sized_gas = std::max(largest_lung_sized_gas, gas_fraction);
       continue;
     }
+    if (outside_hull_voxels[c] > options.ribcage_outside_max_fraction * double(hull_voxels[c]) &&
+        hull_voxels[c] > 0)
+      continue;
     keep[c] = 1;
     ++result.count;
   }

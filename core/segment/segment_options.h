@@ -41,6 +41,31 @@ struct SegmentOptions {
   double min_lung_area_mm2 = 500.0;
   double min_lung_volume_ml = 30.0;
 
+  // --- Ribcage ---
+
+  // The lungs fill the ribcage: per axial slice, the convex hull of the bone
+  // inside the body (cortical bone is above 200 HU; contrast-filled vessels
+  // and calcifications also exceed it but lie inside the ribcage anyway).
+  // The hull is trusted only when the slice shows at least
+  // ribcage_min_bone_mm2 of bone and the hull covers at least
+  // ribcage_min_body_fraction of the body area; apex and base slices with a
+  // few rib fragments, and phantoms without bone, fall back to the air
+  // threshold alone.
+  float bone_min_hu = 200.0f;
+  double ribcage_min_bone_mm2 = 1000.0;
+  double ribcage_min_body_fraction = 0.4;
+
+  // Where the body is wider than the scan field, the tissue at the edge of
+  // the reconstruction circle reads above bone_min_hu (truncation artefact).
+  // Bone within this distance of padding, along its row or column, is not
+  // used for the hull.
+  double ribcage_padding_margin_mm = 15.0;
+
+  // An air component with more than this fraction of its voxels (counted on
+  // slices with a trusted hull) outside the ribcage hull is not lung: an air
+  // pocket between arm and chest wall, or between skin folds.
+  double ribcage_outside_max_fraction = 0.5;
+
   // --- Airway ---
 
   // Lumen threshold for tracking the trachea and main bronchi: below aerated

@@ -1,0 +1,136 @@
+#include "segment/ribcage.h"
+
+#include <algorithm>
+#include <array>
+
+#include "parallel/parallel_for.h"
+
+namespace lunglens {
+namespace {
+
+using Point = std::array<std::int64_t, 2>;  // (i, j)
+
+std::int64_t cross(const Point& o, const Point& a, const Point& b) {
+  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+// Returns the convex hull of `points` counter-clockwise (Andrew's monotone chain).
+std::vector<Point> convex_hull(std::vector<Point> points) {
+  std::sort(points.begin(), points.end());
+  if (points.size() < 3) return points;
+  std::vector<Point> hull(2 * points.size());
+  std::size_t h = 0;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    while (h >= 2 && cross(hull[h - 2], hull[h - 1], points[p]) <= 0) --h;
+    hull[h++] = points[p];
+  }
+  for (std::size_t p = points.size() - 1, lower = h + 1; p-- > 0;) {
+    while (h >= lower && cross(hull[h - 2], hull[h - 1], points[p]) <= 0) --h;
+    hull[h++] = points[p];
+  }
+  hull.resize(h - 1);
+  return hull;
+}
+
+// Marks the pixels of slice k inside the convex polygon `hull`; returns their count.
+std::int64_t fill_hull(const std::vector<Point>& hull, const Geometry& geometry, std::int64_t k, Mask& inside) {
+  if (hull.size() < 3) return 0;
+  const auto& n = geometry.size;
+  std::int64_t count = 0;
+  for (std::int64_t j = 0; j < n[1]; ++j) {
+    double left = 1e30, right = -1e30;
+    for (std::size_t e = 0; e < hull.size(); ++e) {
+      const Point& a = hull[e];
+      const Point& b = hull[(e + 1) % hull.size()];
+      if ((a[1] > j && b[1] > j) || (a[1] < j && b[1] < j)) continue;
+      if (a[1] == b[1]) {
+        left = std::min(left, double(std::min(a[0], b[0])));
+        right = std::max(right, double(std::max(a[0], b[0])));
+        continue;
+      }
+      const double x = double(a[0]) + double(b[0] - a[0]) * double(j - a[1]) / double(b[1] - a[1]);
+      left = std::min(left, x);
+      right = std::max(right, x);
+    }
+    if (left > right) continue;
+    const auto first = std::max<std::int64_t>(0, std::int64_t(left + 0.5));
+    const auto last = std::min<std::int64_t>(n[0] - 1, std::int64_t(right + 0.5));
+    for (std::int64_t i = first; i <= last; ++i) inside[geometry.linear_index(i, j, k)] = 1;
+    count += std::max<std::int64_t>(0, last - first + 1);
+  }
+  return count;
+}
+
+// Marks the pixels of slice k within margin_i pixels along their row, or
+// margin_j pixels along their column, of padding (outside the reconstruction
+// circle) or of the grid edge.
+std::vector<std::uint8_t> near_padding(const CanonicalCt& ct, std::int64_t k, std::int64_t margin_i,
+                                       std::int64_t margin_j) {
+  const auto& n = ct.geometry.size;
+  std::vector<std::uint8_t> near(static_cast<std::size_t>(n[0] * n[1]), 0);
+  auto pad = [&](std::int64_t i, std::int64_t j) { return ct.padding[ct.geometry.linear_index(i, j, k)] != 0; };
+  auto edge = [&](std::int64_t i, std::int64_t j) { return i == 0 || j == 0 || i == n[0] - 1 || j == n[1] - 1; };
+  for (std::int64_t j = 0; j < n[1]; ++j)
+    for (std::int64_t i = 0; i < n[0]; ++i) {
+      if (!pad(i, j) && !edge(i, j)) continue;
+      for (std::int64_t d = std::max<std::int64_t>(0, i - margin_i); d <= std::min(n[0] - 1, i + margin_i); ++d)
+        near[static_cast<std::size_t>(j * n[0] + d)] = 1;
+      for (std::int64_t d = std::max<std::int64_t>(0, j - margin_j); d <= std::min(n[1] - 1, j + margin_j); ++d)
+        near[static_cast<std::size_t>(d * n[0] + i)] = 1;
+    }
+  return near;
+}
+
+}  // namespace
+
+Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptions& options) {
+  const Geometry& geometry = ct.geometry;
+  const auto& n = geometry.size;
+  Ribcage result;
+  result.inside.assign(ct.hu.size(), 0);
+  result.reliable.assign(static_cast<std::size_t>(n[2]), 0);
+  const double pixel_mm2 = geometry.spacing_mm[0] * geometry.spacing_mm[1];
+
+  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k) {
+      // 1. The outermost bone pixels of each row span the same hull as all of
+      //    them. Bone-like values at the edge of the reconstruction circle are
+      //    truncation artefacts of a body wider than the scan field.
+      const std::vector<std::uint8_t> near = near_padding(
+          ct, k, std::int64_t(options.ribcage_padding_margin_mm / geometry.spacing_mm[0]),
+          std::int64_t(options.ribcage_padding_margin_mm / geometry.spacing_mm[1]));
+      std::vector<Point> extremes;
+      std::int64_t bone_pixels = 0, body_pixels = 0;
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        std::int64_t first = -1, last = -1;
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          const std::int64_t v = geometry.linear_index(i, j, k);
+          if (!body[v]) continue;
+          ++body_pixels;
+          if (ct.padding[v] || ct.hu[v] <= options.bone_min_hu || near[static_cast<std::size_t>(j * n[0] + i)])
+            continue;
+          ++bone_pixels;
+          if (first < 0) first = i;
+          last = i;
+        }
+        if (first < 0) continue;
+        extremes.push_back({first, j});
+        if (last != first) extremes.push_back({last, j});
+      }
+
+      // 2. The hull, kept only when it is wide enough to be the ribcage.
+      if (double(bone_pixels) * pixel_mm2 < options.ribcage_min_bone_mm2) continue;
+      const std::vector<Point> hull = convex_hull(std::move(extremes));
+      const std::int64_t area = fill_hull(hull, geometry, k, result.inside);
+      if (double(area) >= options.ribcage_min_body_fraction * double(body_pixels)) {
+        result.reliable[static_cast<std::size_t>(k)] = 1;
+        continue;
+      }
+      for (std::int64_t v = geometry.linear_index(0, 0, k), last = v + n[0] * n[1]; v < last; ++v)
+        result.inside[v] = 0;
+    }
+  });
+  return result;
+}
+
+}  // namespace lunglens
