@@ -267,7 +267,7 @@ class Session {
 
  private:
   // Returns `value` as an int; throws a JavaScript TypeError unless it is an
-  // integer Number between -1 and 2^31 - 1 (-1 asks the core to choose).
+  // integer Number between -1 and 2^31 - 1 (-1 lets the core choose).
   static int checked_index(const val& value, const char* function) {
     const bool is_integer = value.typeOf().as<std::string>() == "number" &&
                             val::global("Number").call<bool>("isInteger", value);

@@ -122,7 +122,7 @@ void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const A
   if (!report_progress(options, AnalysisStage::segmenting, 1, 1)) return add_cancelled(result, AnalysisStage::segmenting);
 
   // Quantification (also when no lung was found: it then returns ok false
-  // with the reason, and the report says "failed").
+  // with the reason, and the report status is "failed").
   if (!report_progress(options, AnalysisStage::quantifying, 0, 1)) return add_cancelled(result, AnalysisStage::quantifying);
   start = Clock::now();
   if (result.segmentation.lungs_found) {

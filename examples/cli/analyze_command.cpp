@@ -128,14 +128,14 @@ int run_analyze(const AnalyzeArguments& arguments) {
   std::error_code error;
   fs::create_directories(arguments.output_folder, error);
   if (error) {
-    std::fprintf(stderr, "lunglens: cannot create %s (%s)\n", arguments.output_folder.c_str(), error.message().c_str());
+    std::fprintf(stderr, "lunglens: failed to create %s (%s)\n", arguments.output_folder.c_str(), error.message().c_str());
     return 1;
   }
   const fs::path out(arguments.output_folder);
   if (!result.report_json.empty()) {
     if (!write_file(out / "report.json", result.report_json.data(), result.report_json.size()) ||
         !write_file(out / "report.html", result.report_html.data(), result.report_html.size())) {
-      std::fprintf(stderr, "lunglens: cannot write the reports into %s\n", out.c_str());
+      std::fprintf(stderr, "lunglens: failed to write the reports into %s\n", out.c_str());
       return 1;
     }
   }
@@ -144,7 +144,7 @@ int run_analyze(const AnalyzeArguments& arguments) {
     const NiftiFile nifti = write_nifti_labels(
         result.volume.geometry, mask, "lunglens: 1 R lung 2 L lung 3 airway 4 GGO 5 consolidation");
     if (!nifti.ok || !write_file(out / "masks.nii", nifti.bytes.data(), nifti.bytes.size())) {
-      std::fprintf(stderr, "lunglens: cannot write %s\n", (out / "masks.nii").c_str());
+      std::fprintf(stderr, "lunglens: failed to write %s\n", (out / "masks.nii").c_str());
       return 1;
     }
   }

@@ -201,21 +201,21 @@ int run_load(const Arguments& arguments) {
                              ? write_bytes(arguments.raw_path, volume.int16_hu.data(), volume.int16_hu.size() * 2)
                              : write_bytes(arguments.raw_path, volume.float32_hu.data(), volume.float32_hu.size() * 4);
     if (!written) {
-      std::fprintf(stderr, "lunglens: cannot write %s\n", arguments.raw_path.c_str());
+      std::fprintf(stderr, "lunglens: failed to write %s\n", arguments.raw_path.c_str());
       return 1;
     }
   }
   if (!arguments.geometry_path.empty()) {
     const std::string json = geometry_json(volume);
     if (!write_bytes(arguments.geometry_path, json.data(), json.size())) {
-      std::fprintf(stderr, "lunglens: cannot write %s\n", arguments.geometry_path.c_str());
+      std::fprintf(stderr, "lunglens: failed to write %s\n", arguments.geometry_path.c_str());
       return 1;
     }
   }
   if (!arguments.metadata_path.empty()) {
     const std::string json = series_metadata_json(scan, static_cast<std::size_t>(arguments.series), files);
     if (!write_bytes(arguments.metadata_path, json.data(), json.size())) {
-      std::fprintf(stderr, "lunglens: cannot write %s\n", arguments.metadata_path.c_str());
+      std::fprintf(stderr, "lunglens: failed to write %s\n", arguments.metadata_path.c_str());
       return 1;
     }
   }
