@@ -3,19 +3,10 @@
 #include <stdexcept>
 
 #include "image/morphology.h"
+#include "support/test_grid.h"
 
 using namespace lunglens;
-
-namespace {
-
-Geometry grid(std::int64_t nx, std::int64_t ny, std::int64_t nz, Vec3 spacing_mm) {
-  Geometry geometry;
-  geometry.size = {nx, ny, nz};
-  geometry.spacing_mm = spacing_mm;
-  return geometry;
-}
-
-}  // namespace
+using lunglens::test::grid;
 
 TEST_SUITE("image") {
 
