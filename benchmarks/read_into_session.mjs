@@ -1,6 +1,6 @@
 // Adds every file of a folder to a lunglens Session through one reused read
-// buffer, so the JavaScript side holds at most one file at a time and the
-// WebAssembly heap holds the only full copy of the input.
+// buffer, so the JavaScript side keeps at most one file at a time and the
+// WebAssembly heap contains the only full copy of the input.
 import fs from 'node:fs';
 import path from 'node:path';
 

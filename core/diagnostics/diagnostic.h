@@ -66,7 +66,7 @@ enum class DiagnosticCode {
   airway_not_found,           // No trachea in the upper slices: airways stay in the lung masks.
   single_lung,                // Only one lung found or the two could not be separated.
   limited_coverage,           // The lungs span too little craniocaudal extent for zone scores.
-  series_chosen,              // Which of several series the analysis picked, and the others.
+  series_chosen,              // The series the analysis picked among several, and the others.
 };
 
 struct Diagnostic {

@@ -1,5 +1,5 @@
-// What the first pass (headers only, stopping before Pixel Data) learns about
-// one file.
+// Header facts of one file, read by the first pass (headers only, stopping
+// before Pixel Data).
 #pragma once
 
 #include <array>
@@ -12,7 +12,7 @@
 
 namespace lunglens {
 
-// Why a file is or is not a candidate slice of an image volume.
+// Classification of a file: a candidate slice of an image volume, or the reason it is not.
 enum class FileKind {
   image,                // Cross-sectional image with pixel data, IPP and IOP.
   unreadable,           // Not DICOM, truncated or corrupt (see the file's diagnostic).

@@ -12,9 +12,9 @@
 
 namespace lunglens {
 
-// Why the frames of an image could not be described.
+// Reason the frames of an image could not be described.
 struct FrameProblem {
-  FileKind kind;         // What the file is then classified as.
+  FileKind kind;         // Classification the file then gets.
   DiagnosticCode code;
   Severity severity;
   std::string message;

@@ -231,8 +231,8 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
   }
 
   // Pixel Data of a native transfer syntax must contain every frame. A shorter
-  // value, or a file that ends inside it, would make a decoder read past it;
-  // a longer one (beyond the pad byte of an odd length) means Rows, Columns or
+  // value, or a file that ends inside it, would make a decoder read past it.
+  // A longer one (beyond the pad byte of an odd length) means Rows, Columns or
   // BitsAllocated disagree with the data, so pixels would land in wrong places.
   if (!header.encapsulated_pixel_data && header.pixel_data_length >= 0) {
     const std::int64_t expected = std::int64_t(header.rows) * header.columns * header.number_of_frames *

@@ -8,7 +8,7 @@
 
 namespace lunglens {
 
-// How one frame's stored values map to HU.
+// Mapping of one frame's stored values to HU.
 struct HuMapping {
   double slope = 1.0;
   double intercept = 0.0;

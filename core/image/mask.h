@@ -14,8 +14,8 @@ namespace lunglens {
 
 using Mask = std::vector<std::uint8_t>;
 
-// Which neighbourhood a filter works in: the whole volume, or each slice
-// (fixed k) on its own, so that nothing crosses between slices.
+// Neighbourhood a filter works in: the whole volume, or each slice (fixed k)
+// on its own, so that nothing crosses between slices.
 enum class FilterScope { volume, per_slice };
 
 // Half-open index box [begin, end) along i, j, k.
