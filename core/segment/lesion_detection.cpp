@@ -57,6 +57,45 @@ std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const 
   return thresholds;
 }
 
+// Removes GGO components that are mostly partial volume of tissue above or
+// below the lung: where the diaphragm dome, the apex or a structure lying
+// almost in the slice plane cuts a voxel, the voxel reads between lung and
+// tissue, like GGO. A voxel counts as capped when tissue outside the lung lies
+// within partial_volume_depth_mm (at least the adjacent slice) along k.
+Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
+                                const SegmentOptions& options) {
+  const Geometry& geometry = ct.geometry;
+  const auto& n = geometry.size;
+  const auto reach = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::floor(options.partial_volume_depth_mm / geometry.spacing_mm[2])));
+  const std::int64_t slice = n[0] * n[1];
+
+  const Components components = label_components(ground_glass, geometry, Connectivity::face);
+  std::vector<std::int64_t> capped(components.sizes.size(), 0);
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int64_t i = 0; i < n[0]; ++i) {
+        const std::int64_t v = geometry.linear_index(i, j, k);
+        const std::int32_t id = components.labels[v];
+        if (id == 0) continue;
+        bool tissue_near = false;
+        for (std::int64_t d = -reach; d <= reach && !tissue_near; ++d) {
+          const std::int64_t kk = k + d;
+          if (d == 0 || kk < 0 || kk >= n[2]) continue;
+          const std::int64_t w = v + d * slice;
+          tissue_near = lungs[w] == 0 && ct.valid(w) && ct.hu[w] >= options.consolidation_min_hu;
+        }
+        if (tissue_near) ++capped[id];
+      }
+
+  Mask kept = ground_glass;
+  for (std::size_t v = 0; v < kept.size(); ++v) {
+    const std::int32_t id = components.labels[v];
+    if (id != 0 && double(capped[id]) > options.partial_volume_max_fraction * double(components.sizes[id])) kept[v] = 0;
+  }
+  return kept;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
@@ -87,6 +126,7 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   // 2. GGO: the in-plane opening drops the partial-volume rims of vessels and
   // airway walls and the rim of the pleura.
   ground_glass = open(ground_glass, geometry, Ellipsoid::ball(options.vessel_radius_mm), FilterScope::per_slice);
+  ground_glass = remove_partial_volume_caps(ground_glass, lungs, ct, options);
 
   // 3. Consolidation: vessels have the same density, so only regions wider
   // than the largest intrapulmonary vessels in all three directions count.

@@ -138,6 +138,15 @@ struct SegmentOptions {
   double vessel_radius_mm = 2.5;
   double min_lesion_ml = 0.05;
 
+  // A GGO component is partial volume of the diaphragm dome, the apex or
+  // another surface lying almost in the slice plane, not GGO, when more than
+  // partial_volume_max_fraction of its voxels have tissue (at least
+  // consolidation_min_hu) outside the lung within partial_volume_depth_mm
+  // above or below them (at least the adjacent slice). A real GGO lesion
+  // touches the diaphragm only with its lowest layer.
+  double partial_volume_depth_mm = 3.0;
+  double partial_volume_max_fraction = 0.5;
+
   // Consolidation has the density of blood, so it must contain a 3D ball of
   // this radius: wider than intrapulmonary vessels (lobar arteries are up to
   // about 12 mm across) and than the blobs where vessels converge, which are
