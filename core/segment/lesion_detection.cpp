@@ -96,6 +96,35 @@ Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std:
   return kept;
 }
 
+// Adds the partial-volume edge of consolidation along k. A voxel cut by the
+// top or bottom surface of a consolidation reads between the lesion and the
+// lung beyond it; the HU threshold alone keeps it only when the lesion fills
+// about two thirds of it, so thick slices lose more of the lesion than thin
+// ones. A lung voxel next to consolidation along k joins it when its HU is at
+// least the midpoint of its two neighbours along k (the lesion fills at least
+// half of it), which makes the volume independent of the slice thickness.
+void add_consolidation_edges_along_k(std::vector<std::uint8_t>& lesions, const std::vector<std::uint8_t>& lungs,
+                                     const CanonicalCt& ct, const SegmentOptions& options) {
+  const auto& n = ct.geometry.size;
+  const std::int64_t slice = n[0] * n[1];
+  const auto consolidation = static_cast<std::uint8_t>(LesionLabel::consolidation);
+  std::vector<std::int64_t> added;
+  for (std::int64_t k = 1; k + 1 < n[2]; ++k)
+    for (std::int64_t v = k * slice; v < (k + 1) * slice; ++v) {
+      if (lesions[v] == consolidation || (lungs[v] != 1 && lungs[v] != 2) || !ct.valid(v)) continue;
+      for (const std::int64_t step : {slice, -slice}) {
+        const std::int64_t inside = v + step, outside = v - step;
+        if (lesions[inside] != consolidation || lesions[outside] == consolidation || !ct.valid(outside)) continue;
+        const float midpoint = 0.5f * (float(ct.hu[inside]) + float(ct.hu[outside]));
+        if (ct.hu[v] >= midpoint && ct.hu[v] <= options.consolidation_max_hu) {
+          added.push_back(v);
+          break;
+        }
+      }
+    }
+  for (const std::int64_t v : added) lesions[v] = consolidation;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
@@ -166,6 +195,9 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
     lesions[v] = static_cast<std::uint8_t>(hu >= options.consolidation_min_hu ? LesionLabel::consolidation
                                                                               : LesionLabel::ground_glass);
   }
+
+  // 6. Partial-volume edge of consolidation on the slices above and below.
+  add_consolidation_edges_along_k(lesions, lungs, ct, options);
   return lesions;
 }
 
