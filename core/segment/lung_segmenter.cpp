@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "image/connected_components.h"
+#include "image/morphology.h"
 #include "segment/airway.h"
 #include "segment/body_mask.h"
 #include "segment/canonical_ct.h"
@@ -59,13 +60,25 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   const Mask full_body = crop(whole_body, whole.geometry, body_box);
   const Mask full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
 
-  // 2b. The air inside the body.
+  // 2b. The air inside the body, and dense lung: voxels of
+  // lung_air_max_hu..dense_lung_max_hu farther than dense_lung_clearance_mm
+  // from denser tissue (diffuse GGO), which join the air they touch. The
+  // partial-volume rims of the lung surface, vessels and airway walls lie
+  // next to denser tissue, so they stay out.
   Mask full_air(full.hu.size());
-  for (std::size_t v = 0; v < full_air.size(); ++v)
-    full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+  Mask full_tissue(full.hu.size());
+  for (std::size_t v = 0; v < full_air.size(); ++v) {
+    const bool inside = full_body[v] && !full.padding[v];
+    full_air[v] = inside && full.hu[v] < options.lung_air_max_hu;
+    full_tissue[v] = !inside || full.hu[v] >= options.dense_lung_max_hu;
+  }
+  const Mask near_tissue = dilate(full_tissue, full.geometry, Ellipsoid::ball(options.dense_lung_clearance_mm),
+                                  FilterScope::per_slice);
+  Mask full_lung_like(full.hu.size());
+  for (std::size_t v = 0; v < full_air.size(); ++v) full_lung_like[v] = full_air[v] || !near_tissue[v];
 
   // 3. Lung candidates; later steps work inside their bounding box.
-  const LungCandidates candidates = select_lung_candidates(full_air, full_body, full, options);
+  const LungCandidates candidates = select_lung_candidates(full_lung_like, full_body, full, options);
   if (candidates.count == 0) {
     add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
     return false;

@@ -218,6 +218,32 @@ TEST_CASE("segmenter finds no lung in soft tissue") {
   CHECK(segmentation.diagnostics.front().message.find("no lung found") != std::string::npos);
 }
 
+// Dense disease can leave one lung as two air pieces. Both lie on the
+// patient's right of the body midline (i grows towards the patient's left),
+// so both are right lung and no left lung is invented.
+TEST_CASE("two pieces of one lung stay one side") {
+  HuVolume volume;
+  volume.geometry.size = {128, 128, 4};
+  volume.geometry.spacing_mm = {2.5, 2.5, 2.5};
+  for (std::int64_t k = 0; k < 4; ++k)
+    for (std::int64_t j = 0; j < 128; ++j)
+      for (std::int64_t i = 0; i < 128; ++i) {
+        const double x = double(i - 64), y = double(j - 64);
+        const bool body = (x / 56.0) * (x / 56.0) + (y / 40.0) * (y / 40.0) < 1.0;
+        const bool upper_piece = (x + 30.0) * (x + 30.0) + (y + 12.0) * (y + 12.0) < 100.0;
+        const bool lower_piece = (x + 30.0) * (x + 30.0) + (y - 12.0) * (y - 12.0) < 64.0;
+        volume.int16_hu.push_back(static_cast<std::int16_t>(!body ? -1000 : upper_piece || lower_piece ? -850 : 40));
+      }
+
+  const LungSegmentation segmentation = segment_lungs(volume);
+  REQUIRE(segmentation.lungs_found);
+  const Measured measured = measure(segmentation);
+  const double pieces_ml = std::acos(-1.0) * (100.0 + 64.0) * 4 * 2.5 * 2.5 * 2.5 / 1000.0;  // 32.2 mL
+  CHECK(measured.right_ml == doctest::Approx(pieces_ml).epsilon(0.1));
+  CHECK(measured.left_ml == 0.0);
+  CHECK(has_code(segmentation, DiagnosticCode::single_lung));
+}
+
 TEST_CASE("LIDC lungs") {
   for (const std::string name : {"ct/LIDC-IDRI-0001", "ct/LIDC-IDRI-0002"}) {
     CAPTURE(name);
