@@ -1,6 +1,8 @@
 #include "segment/lung_segmenter.h"
 
+#include <cstdio>
 #include <new>
+#include <tuple>
 #include <stdexcept>
 
 #include "image/connected_components.h"
@@ -16,6 +18,25 @@
 
 namespace lunglens {
 namespace {
+
+// The segmentation works on axial slices; a volume thinner than this from
+// right to left or from anterior to posterior is a coronal or sagittal image
+// (or a stack of a few), not a chest in axial slices.
+constexpr double kMinAxialExtentMm = 50.0;
+
+// Returns why `ct` cannot be segmented as axial slices, or an empty string.
+std::string check_axial_extent(const CanonicalCt& ct) {
+  const auto extent_mm = [&](int axis) { return double(ct.geometry.size[axis]) * ct.geometry.spacing_mm[axis]; };
+  for (const auto& [axis, kind, direction] : {std::tuple{1, "coronal", "anterior to posterior"},
+                                              std::tuple{0, "sagittal", "right to left"}}) {
+    if (extent_mm(axis) >= kMinAxialExtentMm) continue;
+    char extent[32];
+    std::snprintf(extent, sizeof extent, "%.1f", extent_mm(axis));
+    return std::string("the images are ") + kind + " (the volume spans " + extent + " mm from " + direction +
+           "); the lung analysis needs axial slices: choose the axial series";
+  }
+  return {};
+}
 
 // Margin around the lung candidates kept for the later steps: room for the
 // pleural closing and the body outline beside the lungs.
@@ -148,7 +169,11 @@ LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& opt
   try {
     const CanonicalCt ct = make_canonical_ct(volume);
 
-    // 1. Data in HU.
+    // 1. Axial slices of data in HU.
+    if (const std::string fault = check_axial_extent(ct); !fault.empty()) {
+      add_error(result, DiagnosticCode::not_axial, fault);
+      return result;
+    }
     if (auto fault = check_hounsfield_units(ct)) {
       result.diagnostics.push_back(*fault);
       return result;

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -242,6 +243,21 @@ TEST_CASE("two pieces of one lung stay one side") {
   CHECK(measured.right_ml == doctest::Approx(pieces_ml).epsilon(0.1));
   CHECK(measured.left_ml == 0.0);
   CHECK(has_code(segmentation, DiagnosticCode::single_lung));
+}
+
+TEST_CASE("coronal and sagittal images refused") {
+  for (const auto& [size, kind] : {std::pair{std::array<std::int64_t, 3>{128, 1, 128}, "coronal"},
+                                   std::pair{std::array<std::int64_t, 3>{1, 128, 128}, "sagittal"}}) {
+    CAPTURE(kind);
+    HuVolume volume;
+    volume.geometry.size = size;
+    volume.geometry.spacing_mm = {2.5, 2.5, 2.5};
+    volume.int16_hu.assign(128 * 128, -850);
+    const LungSegmentation segmentation = segment_lungs(volume);
+    CHECK_FALSE(segmentation.lungs_found);
+    REQUIRE(has_code(segmentation, DiagnosticCode::not_axial));
+    CHECK(segmentation.diagnostics.front().message.find(std::string("the images are ") + kind) != std::string::npos);
+  }
 }
 
 TEST_CASE("LIDC lungs") {
