@@ -24,14 +24,18 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "dicom/dicom_json.h"
 #include "dicom/series_loader.h"
 #include "dicom/series_scan.h"
+#include "dicom/series_writer.h"
 #include "parallel/parallel_for.h"
+#include "phantom/chest_phantom.h"
 #include "pipeline/analysis.h"
+#include "report/nifti_writer.h"
 
 namespace lunglens::wasm {
 namespace {
@@ -123,6 +127,22 @@ class Session {
   }
 
   int fileCount() const { return static_cast<int>(names_.size()); }
+
+  // Generates the synthetic chest phantom (default PhantomOptions) and adds
+  // it as a DICOM CT series, files "sample/slice-NNNN.dcm", so the sample
+  // takes the same path as real files. Returns the number of files added.
+  int addSample() {
+    const Phantom phantom = generate_chest_phantom(PhantomOptions{});
+    SeriesWriterOptions options;
+    options.uid_root = random_uid_root();
+    std::vector<WrittenFile> written = write_ct_series(phantom.volume, options);
+    for (auto& file : written) {
+      names_.push_back("sample/" + file.name);
+      storage_.push_back(std::make_unique<std::vector<std::uint8_t>>(std::move(file.bytes)));
+    }
+    scan_.reset();
+    return static_cast<int>(written.size());
+  }
 
   // Scans all added files; returns {series: [...], diagnostics: [...]}.
   val scan() {
@@ -218,6 +238,23 @@ class Session {
     return val(emscripten::typed_memory_view(segmentation_->lesions.size(), segmentation_->lesions.data()));
   }
 
+  // NIfTI-1 bytes (a copied Uint8Array) of the last analysis' masks, one
+  // label per voxel as the CLI's masks.nii: 1 right lung, 2 left lung,
+  // 3 airway, 4 GGO, 5 consolidation (lesions over lungs). Null without lungs.
+  val masksNifti() const {
+    if (!segmentation_) return val::null();
+    const std::vector<std::uint8_t> mask = combined_mask(*segmentation_);
+    const NiftiFile nifti = write_nifti_labels(segmentation_->geometry, mask,
+                                               "lunglens: 1 R lung 2 L lung 3 airway 4 GGO 5 consolidation");
+    if (!nifti.ok) {
+      const std::string reason = nifti.diagnostics.empty() ? "unknown fault" : nifti.diagnostics.front().message;
+      val::global("Error").new_(std::string("masksNifti: ") + reason).throw_();
+    }
+    val bytes = val::global("Uint8Array").new_(nifti.bytes.size());
+    bytes.call<void>("set", val(emscripten::typed_memory_view(nifti.bytes.size(), nifti.bytes.data())));
+    return bytes;
+  }
+
   bool hasVolume() const { return volume_ != nullptr; }
 
   val geometry() const { return volume_ ? to_js(volume_->geometry) : val::null(); }
@@ -277,6 +314,33 @@ class Session {
     return static_cast<int>(number);
   }
 
+  // Returns a random UID root "2.25.<35 digits>" (40 characters, a UUID-style
+  // OID). The writer derives every UID from it, because GDCM's own UID
+  // generator reads /dev/urandom, which this build has no file system for.
+  // std::random_device reads crypto.getRandomValues here.
+  static std::string random_uid_root() {
+    std::random_device device;
+    std::uniform_int_distribution<int> digit(0, 9);
+    std::string root = "2.25." + std::to_string(1 + digit(device) % 9);
+    while (root.size() < 40) root += static_cast<char>('0' + digit(device));
+    return root;
+  }
+
+  static std::vector<std::uint8_t> combined_mask(const LungSegmentation& segmentation) {
+    std::vector<std::uint8_t> mask(segmentation.lungs.size(), 0);
+    for (std::size_t v = 0; v < mask.size(); ++v) {
+      const auto lung = static_cast<LungLabel>(segmentation.lungs[v]);
+      if (lung == LungLabel::right_lung) mask[v] = 1;
+      if (lung == LungLabel::left_lung) mask[v] = 2;
+      if (lung == LungLabel::airway) mask[v] = 3;
+      if (segmentation.lesions.empty()) continue;
+      const auto lesion = static_cast<LesionLabel>(segmentation.lesions[v]);
+      if (lesion == LesionLabel::ground_glass) mask[v] = 4;
+      if (lesion == LesionLabel::consolidation) mask[v] = 5;
+    }
+    return mask;
+  }
+
   std::vector<InputFile> input_files() const {
     std::vector<InputFile> files;
     files.reserve(names_.size());
@@ -314,11 +378,13 @@ EMSCRIPTEN_BINDINGS(lunglens) {
       .constructor<>()
       .function("addFile", &Session::addFile)
       .function("fileCount", &Session::fileCount)
+      .function("addSample", &Session::addSample)
       .function("scan", &Session::scan)
       .function("loadSeries", &Session::loadSeries)
       .function("analyze", &Session::analyze)
       .function("lungLabels", &Session::lungLabels)
       .function("lesionLabels", &Session::lesionLabels)
+      .function("masksNifti", &Session::masksNifti)
       .function("hasVolume", &Session::hasVolume)
       .function("geometry", &Session::geometry)
       .function("voxelType", &Session::voxelType)
