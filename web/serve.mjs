@@ -2,8 +2,9 @@
 //
 // Sends Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy so the page
 // is cross-origin isolated and can use the threaded WebAssembly build, and the
-// MIME types browsers require for .wasm and .mjs. Binds to 127.0.0.1 unless
-// told otherwise. Serves only files under the root folder.
+// MIME types browsers require for .wasm and .mjs. Sends the app's
+// Content-Security-Policy, which allows connections to this origin only.
+// Binds to 127.0.0.1 unless --host names another address. Serves only files under the root folder.
 //
 // Usage: node web/serve.mjs [--root DIR] [--port N] [--host ADDRESS] [--no-isolation]
 //   --root          folder to serve (default: the repository root)
@@ -14,6 +15,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// The same policy as the meta tag of web/index.html. WebAssembly compilation
+// needs 'wasm-unsafe-eval'; blob: and data: images are the exports and the
+// printed key images.
+export const contentSecurityPolicy = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "connect-src 'self'",
+  "img-src 'self' data: blob:", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
+].join('; ');
 
 const mimeTypes = {
   '.html': 'text/html; charset=utf-8',
@@ -34,7 +43,11 @@ const mimeTypes = {
 export function startServer({ root, port = 8080, host = '127.0.0.1', isolation = true, log = () => {} }) {
   const rootFolder = fs.realpathSync(root);
   const server = http.createServer((request, response) => {
-    const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+    const headers = {
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': contentSecurityPolicy,
+    };
     if (isolation) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';

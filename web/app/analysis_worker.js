@@ -1,0 +1,190 @@
+// Classic Web Worker that runs the whole lunglens pipeline off the page's main
+// thread: it unpacks .zip archives, hands the files to the WebAssembly
+// Session, scans, analyses and sends back the report plus copies of the
+// volume and label arrays for the viewer.
+//
+// Classic rather than module worker because the Emscripten 3.1.6 glue is a
+// classic script loaded with importScripts, and its pthread workers load it
+// the same way.
+//
+// Protocol: every request is {id, type, ...}; every reply carries the same id
+// and either {ok: true, ...} or {ok: false, error}. While "analyze" runs the
+// worker also posts {id, type: 'progress', stage, done, total}.
+'use strict';
+
+const variant = self.crossOriginIsolated ? 'threads' : 'nothreads';
+const wasmFolder = new URL('../wasm/', self.location.href).href;
+const moduleScript = `${wasmFolder}lunglens-${variant}.js`;
+
+importScripts(moduleScript, new URL('../vendor/fflate.js', self.location.href).href);
+
+// mainScriptUrlOrBlob tells the pthread workers where the module script is;
+// inside a classic worker Emscripten cannot find it from document.currentScript.
+const modulePromise = createLunglensModule({
+  locateFile: (file) => wasmFolder + file,
+  mainScriptUrlOrBlob: moduleScript,
+});
+
+let session = null;
+let cancelFlag = null;  // Int32Array over a SharedArrayBuffer; element 0 set to 1 cancels.
+
+// Engines that turn the loaded files into a report. "classical" is the
+// C++ core (thresholds and morphology). A second engine, such as a neural
+// network, registers here under its own name with the same contract:
+// run(session, request, progress) -> {ok, seriesIndex, reportJson, diagnostics, timings}.
+const engines = {
+  classical: {
+    run(activeSession, request, progress) {
+      return activeSession.analyze(request.seriesIndex, request.generatedAt, progress);
+    },
+  },
+};
+
+async function activeSession() {
+  const lunglens = await modulePromise;
+  if (!session) session = new lunglens.Session();
+  return { lunglens, session };
+}
+
+function isZip(name, bytes) {
+  const signature = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  return signature || /\.zip$/i.test(name);
+}
+
+// Adds one file, or every file inside a .zip archive. Returns the number of
+// files added and the archives that could not be read.
+function addInputFile(target, name, bytes, rejected) {
+  if (!isZip(name, bytes)) {
+    target.addFile(name, bytes);
+    return 1;
+  }
+
+  let entries;
+  try {
+    entries = fflate.unzipSync(bytes, {
+      // Skips folders and the resource forks macOS adds to archives.
+      filter: (entry) => !entry.name.endsWith('/') && !entry.name.startsWith('__MACOSX/'),
+    });
+  } catch (error) {
+    rejected.push({ file: name, message: `the .zip archive could not be read (${error.message}); extract it and choose the folder instead` });
+    return 0;
+  }
+  let added = 0;
+  for (const [entryName, entryBytes] of Object.entries(entries)) {
+    target.addFile(`${name}/${entryName}`, entryBytes);
+    added += 1;
+  }
+  return added;
+}
+
+// Returns a progress callback that posts throttled progress messages and
+// returns false once the page has set the shared cancel flag.
+function progressReporter(id) {
+  let lastStage = '';
+  let lastPost = 0;
+  return (stage, done, total) => {
+    const now = performance.now();
+    if (stage !== lastStage || done === total || now - lastPost > 50) {
+      self.postMessage({ id, type: 'progress', stage, done, total });
+      lastStage = stage;
+      lastPost = now;
+    }
+    return !(cancelFlag && Atomics.load(cancelFlag, 0) === 1);
+  };
+}
+
+// Copies the volume and labels out of the WebAssembly heap (the views are
+// invalidated by the next call), so the page can keep them.
+function volumeCopy(target) {
+  if (!target.hasVolume()) return null;
+  const copy = (view) => (view ? view.slice() : null);
+  return {
+    geometry: target.geometry(),
+    voxelType: target.voxelType(),
+    voxels: copy(target.voxels()),
+    padding: copy(target.paddingMask()),
+    lungs: copy(target.lungLabels()),
+    lesions: copy(target.lesionLabels()),
+  };
+}
+
+const handlers = {
+  async init(request) {
+    const { lunglens } = await activeSession();
+    if (request.cancelBuffer) cancelFlag = new Int32Array(request.cancelBuffer);
+    return { variant, version: lunglens.version(), hasThreads: lunglens.hasThreads(), threadCount: lunglens.threadCount() };
+  },
+
+  async addFiles(request) {
+    const { session: target } = await activeSession();
+    const rejected = [];
+    let added = 0;
+    for (const file of request.files) added += addInputFile(target, file.name, new Uint8Array(file.buffer), rejected);
+    return { added, fileCount: target.fileCount(), rejected };
+  },
+
+  async addSample() {
+    const { session: target } = await activeSession();
+    const added = target.addSample();
+    return { added, fileCount: target.fileCount(), rejected: [] };
+  },
+
+  async scan() {
+    const { session: target } = await activeSession();
+    return target.scan();
+  },
+
+  async analyze(request) {
+    const { session: target } = await activeSession();
+    const engine = engines[request.engine ?? 'classical'];
+    if (!engine) throw new Error(`unknown engine "${request.engine}"`);
+    if (cancelFlag) Atomics.store(cancelFlag, 0, 0);
+
+    const result = engine.run(target, request, progressReporter(request.id));
+    const volume = volumeCopy(target);
+    const transfer = volume ? [volume.voxels, volume.padding, volume.lungs, volume.lesions].filter(Boolean).map((a) => a.buffer) : [];
+    const reply = {
+      analysisOk: result.ok,
+      seriesIndex: result.seriesIndex,
+      reportJson: result.reportJson,
+      diagnostics: result.diagnostics,
+      timings: result.timings,
+      volume,
+    };
+    return { reply, transfer };
+  },
+
+  async masksNifti() {
+    const { session: target } = await activeSession();
+    const bytes = target.masksNifti();
+    if (!bytes) throw new Error('no lung masks: run an analysis that finds the lungs first');
+    return { reply: { bytes }, transfer: [bytes.buffer] };
+  },
+
+  async metadataJson(request) {
+    const { session: target } = await activeSession();
+    return { json: target.metadataJson(request.seriesIndex) };
+  },
+
+  async clearFiles() {
+    const { session: target } = await activeSession();
+    target.clearFiles();
+    return { fileCount: 0 };
+  },
+};
+
+self.onmessage = async (event) => {
+  const request = event.data;
+  const handler = handlers[request.type];
+  if (!handler) {
+    self.postMessage({ id: request.id, ok: false, error: `unknown request type "${request.type}"` });
+    return;
+  }
+  try {
+    const answer = await handler(request);
+    if (answer && answer.reply) self.postMessage({ id: request.id, ok: true, ...answer.reply }, answer.transfer);
+    else self.postMessage({ id: request.id, ok: true, ...answer });
+  } catch (error) {
+    self.postMessage({ id: request.id, ok: false, error: error && error.message ? error.message : String(error) });
+  }
+};

@@ -1,0 +1,370 @@
+// The lunglens web app: wires the file inputs, the analysis worker, the
+// viewer, the report panel and the exports together. All processing happens
+// in this page and its worker; nothing is sent anywhere.
+import { element } from './dom.mjs';
+import { EngineClient } from './engine_client.mjs';
+import { filesFromDrop, filesFromInput } from './file_sources.mjs';
+import { diagnosticList, renderReport } from './report_panel.mjs';
+import { Viewer, windowPresets } from './viewer.mjs';
+import { exportDicomSeg, exportJson, exportNifti, printReport } from './exports.mjs';
+
+const $ = (id) => document.getElementById(id);
+
+// Files are sent to the worker in batches of about this many bytes, so the
+// page never keeps a whole large folder in memory next to the worker's copy.
+const batchBytes = 64 * 1024 * 1024;
+
+// State shared with the tests and the exports (in-page only, never logged).
+const app = {
+  state: 'starting',
+  engine: null,
+  sources: [],        // Inputs added by the user: {kind: 'files', items: [{name, file}]} or {kind: 'sample'}.
+  scan: null,
+  analysis: null,     // Last reply of the worker's analyze.
+  report: null,       // Parsed report JSON.
+  volume: null,
+  selectedSeries: -1,
+};
+window.lunglens = app;
+
+const client = new EngineClient(new URL('analysis_worker.js', import.meta.url));
+const viewer = new Viewer(
+  { axial: $('view-axial'), coronal: $('view-coronal'), sagittal: $('view-sagittal') },
+  { onCursor: showCursor, onWindow: showWindow },
+);
+app.viewer = viewer;
+
+function setState(state) {
+  app.state = state;
+  document.body.dataset.state = state;
+}
+
+function showMessage(container, kind, ...content) {
+  container.append(element('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : undefined }, ...content));
+}
+
+// ---- Engine start and restart ----
+
+async function startEngine() {
+  const info = await client.start();
+  app.engine = info;
+  const threads = info.hasThreads
+    ? `with threads (${info.threadCount} threads; this page is cross-origin isolated)`
+    : 'without threads (this page is not cross-origin isolated, so SharedArrayBuffer is unavailable)';
+  $('engine-status').textContent = `Engine: lunglens ${info.version}, WebAssembly ${threads}.`;
+  $('engine-status').dataset.variant = info.variant;
+  $('version').textContent = `Version ${info.version}.`;
+  return info;
+}
+
+// Starts a new worker and adds every source again (after a cancel that had
+// to terminate the worker).
+async function restartEngine() {
+  await startEngine();
+  for (const source of app.sources) await sendSource(source, () => {});
+}
+
+// ---- Input ----
+
+function setStageProgress(stage, done, total) {
+  const row = document.querySelector(`.stage[data-stage="${stage}"]`);
+  if (!row) return;
+  const bar = row.querySelector('progress');
+  bar.max = Math.max(1, total);
+  bar.value = done;
+  row.querySelector('.count').textContent = total > 0 ? `${done} / ${total}` : '';
+}
+
+function resetProgress() {
+  $('progress-section').hidden = false;
+  for (const stage of ['reading', 'decoding', 'segmenting', 'quantifying']) setStageProgress(stage, 0, 0);
+}
+
+// Reads the files of a source and sends them to the worker in batches.
+// Returns the files the worker rejected (unreadable archives).
+async function sendSource(source, onRead) {
+  if (source.kind === 'sample') {
+    await client.request({ type: 'addSample' });
+    return [];
+  }
+  const rejected = [];
+  let batch = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const reply = await client.request({ type: 'addFiles', files: batch }, batch.map((f) => f.buffer));
+    rejected.push(...reply.rejected);
+    batch = [];
+    bytes = 0;
+  };
+  for (const [index, item] of source.items.entries()) {
+    try {
+      const buffer = await item.file.arrayBuffer();
+      batch.push({ name: item.name, buffer });
+      bytes += buffer.byteLength;
+    } catch (error) {
+      rejected.push({ file: item.name, message: `could not be read (${error.message}); check that the file still exists and is readable` });
+    }
+    onRead(index + 1, source.items.length);
+    if (bytes >= batchBytes) await flush();
+  }
+  await flush();
+  return rejected;
+}
+
+async function addSource(source) {
+  if (app.state === 'analyzing' || app.state === 'reading') return;
+  setState('reading');
+  $('input-messages').replaceChildren();
+  resetProgress();
+  try {
+    const rejected = await sendSource(source, (done, total) => setStageProgress('reading', done, total));
+    app.sources.push(source);
+    $('clear-button').disabled = false;
+    if (rejected.length > 0) {
+      showMessage($('input-messages'), 'error', 'Some files could not be used:',
+        diagnosticList(rejected.map((r) => ({ severity: 'error', file: r.file, message: r.message }))));
+    }
+    await scanFiles();
+    if (app.scan.series.length > 0) await analyze(-1);
+    else setState('idle');
+  } catch (error) {
+    showEngineError(error);
+  }
+}
+
+function showEngineError(error) {
+  setState('error');
+  showMessage($('input-messages'), 'error', `The analysis engine failed: ${error.message}. Reload the page to start again.`);
+}
+
+// ---- Series list ----
+
+function formatSpacing(series) {
+  const [sx, sy] = series.geometry.spacingMm;
+  return `${sx.toFixed(3)} × ${sy.toFixed(3)} × ${series.sliceStepMm.toFixed(2)}`;
+}
+
+async function scanFiles() {
+  const scan = await client.request({ type: 'scan' });
+  app.scan = scan;
+  const fileCount = app.sources.reduce((sum, s) => sum + (s.kind === 'sample' ? 0 : s.items.length), 0);
+
+  const problems = diagnosticList(scan.diagnostics);
+  if (problems) showMessage($('input-messages'), scan.series.length === 0 ? 'error' : 'warning', 'Some files were skipped:', problems);
+  if (scan.series.length === 0) {
+    showMessage($('input-messages'), 'error',
+      `No CT image series was found among the ${fileCount} file(s). Choose the folder that contains the CT slices (DICOM files), or a .zip of it.`);
+    $('series-section').hidden = true;
+    return;
+  }
+
+  const body = $('series-table').querySelector('tbody');
+  body.replaceChildren(...scan.series.map((series) => {
+    const radio = element('input', { type: 'radio', name: 'series', value: series.index, 'aria-label': `Use series ${series.index + 1}` });
+    radio.addEventListener('change', () => { app.selectedSeries = series.index; });
+    const notes = series.warnings.filter((w) => w.severity !== 'info').map((w) => w.message).join(' ');
+    return element('tr', { 'data-series-index': series.index, 'data-series-uid': series.seriesInstanceUid },
+      element('td', {}, radio),
+      element('td', {}, series.description || '(no description)'),
+      element('td', {}, series.modality),
+      element('td', { class: 'slices' }, String(series.slices)),
+      element('td', {}, `${series.geometry.size[0]} × ${series.geometry.size[1]}`),
+      element('td', {}, formatSpacing(series)),
+      element('td', { class: 'notes' }, notes));
+  }));
+  $('series-section').hidden = false;
+}
+
+function markSeries(index) {
+  app.selectedSeries = index;
+  for (const row of $('series-table').querySelectorAll('tbody tr')) {
+    const rowIndex = Number(row.dataset.seriesIndex);
+    row.classList.toggle('analysed', rowIndex === index);
+    row.querySelector('input').checked = rowIndex === index;
+  }
+}
+
+// ---- Analysis ----
+
+// The core's scanning stage is quick and follows the reading of the files, so
+// it has no bar of its own. Reporting is shown as the end of quantifying.
+const stageBars = { decoding: 'decoding', segmenting: 'segmenting', quantifying: 'quantifying', reporting: 'quantifying' };
+
+client.onProgress = ({ stage, done, total }) => {
+  if (stageBars[stage]) setStageProgress(stageBars[stage], done, total);
+};
+
+async function analyze(seriesIndex) {
+  setState('analyzing');
+  resetProgress();
+  setStageProgress('reading', 1, 1);
+  $('analyze-button').disabled = true;
+  $('cancel-button').hidden = false;
+  try {
+    const reply = await client.request({ type: 'analyze', seriesIndex, generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
+    app.analysis = reply;
+    showAnalysis(reply);
+  } catch (error) {
+    if (app.state === 'cancelling') {
+      showMessage($('input-messages'), 'info', 'Analysis cancelled. The files are still loaded; choose a series and analyse again.');
+      setState('idle');
+      await restartEngine().catch(showEngineError);
+    } else {
+      showEngineError(error);
+    }
+  } finally {
+    $('analyze-button').disabled = false;
+    $('cancel-button').hidden = true;
+  }
+}
+
+async function showAnalysis(reply) {
+  markSeries(reply.seriesIndex);
+  const errors = reply.diagnostics.filter((d) => d.severity === 'error');
+  if (!reply.analysisOk) {
+    const cancelled = reply.diagnostics.some((d) => d.code === 'cancelled');
+    if (cancelled) showMessage($('input-messages'), 'info', 'Analysis cancelled. Choose a series and analyse again.');
+    else showMessage($('input-messages'), 'error', 'The analysis did not complete:', diagnosticList(errors.length ? errors : reply.diagnostics, { includeInfo: true }));
+  }
+
+  app.report = reply.reportJson ? JSON.parse(reply.reportJson) : null;
+  app.volume = reply.volume;
+  if (reply.volume) {
+    $('viewer-section').hidden = false;
+    viewer.setVolume(reply.volume);
+  }
+  if (app.report) {
+    $('report-section').hidden = false;
+    app.redrawHistogram = renderReport($('report'), app.report);
+    await showPatient(reply.seriesIndex);
+  }
+  $('export-nifti').disabled = !reply.volume?.lungs;
+  $('export-seg').disabled = !reply.volume?.lungs;
+  setState(reply.analysisOk ? 'ready' : 'failed');
+}
+
+// Shows patient name and ID from the series' DICOM metadata, in the page only.
+async function showPatient(seriesIndex) {
+  const { json } = await client.request({ type: 'metadataJson', seriesIndex });
+  const first = JSON.parse(json)[0] ?? {};
+  const name = first['00100010']?.Value?.[0]?.Alphabetic ?? '';
+  const id = first['00100020']?.Value?.[0] ?? '';
+  $('patient-line').textContent = `Patient: ${name || '(no name)'}, ID ${id || '(none)'}`;
+}
+
+function cancelAnalysis() {
+  if (app.state !== 'analyzing') return;
+  const survives = client.cancel();
+  if (!survives) setState('cancelling');
+}
+
+// ---- Viewer read-outs ----
+
+function showCursor(info) {
+  if (!info) {
+    $('cursor-readout').textContent = 'Move the mouse over an image to read HU values.';
+    return;
+  }
+  const [x, y, z] = info.positionMm.map((v) => v.toFixed(1));
+  const hu = info.hu === null ? 'padding (outside the scan field)' : `${Math.round(info.hu)} HU`;
+  const labels = ['', 'right lung', 'left lung', 'airway'];
+  const lesions = ['', ', GGO', ', consolidation'];
+  const where = labels[info.lungLabel] ? ` (${labels[info.lungLabel]}${lesions[info.lesionLabel] ?? ''})` : '';
+  $('cursor-readout').textContent = `${hu}${where} at x ${x}, y ${y}, z ${z} mm (LPS); voxel ${info.index.map((i) => i + 1).join(', ')}`;
+}
+
+function showWindow(window) {
+  $('window-value').textContent = `W${Math.round(window.width)} / L${Math.round(window.center)}`;
+}
+
+// ---- Wiring ----
+
+function clearAll() {
+  if (app.state === 'analyzing') return;
+  app.sources = [];
+  app.scan = null;
+  app.report = null;
+  app.volume = null;
+  client.request({ type: 'clearFiles' }).catch(showEngineError);
+  $('series-section').hidden = true;
+  $('viewer-section').hidden = true;
+  $('report-section').hidden = true;
+  $('progress-section').hidden = true;
+  $('input-messages').replaceChildren();
+  $('clear-button').disabled = true;
+  setState('idle');
+}
+
+function wireInputs() {
+  for (const id of ['folder-input', 'file-input']) {
+    $(id).addEventListener('change', (event) => {
+      const items = filesFromInput(event.target);
+      event.target.value = '';
+      if (items.length > 0) addSource({ kind: 'files', items });
+    });
+  }
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    const items = await filesFromDrop(event.dataTransfer);
+    if (items.length > 0) addSource({ kind: 'files', items });
+  });
+  $('sample-button').addEventListener('click', () => addSource({ kind: 'sample' }));
+  $('clear-button').addEventListener('click', clearAll);
+  $('analyze-button').addEventListener('click', () => analyze(app.selectedSeries));
+  $('cancel-button').addEventListener('click', cancelAnalysis);
+}
+
+function wireViewer() {
+  $('window-lung').addEventListener('click', () => viewer.setWindow(windowPresets.lung));
+  $('window-mediastinal').addEventListener('click', () => viewer.setWindow(windowPresets.mediastinal));
+  for (const name of ['rightLung', 'leftLung', 'groundGlass', 'consolidation']) {
+    $(`overlay-${name}`).addEventListener('change', (event) => viewer.setOverlays({ [name]: event.target.checked }));
+  }
+  $('overlay-opacity').addEventListener('input', (event) => viewer.setOverlays({ opacity: Number(event.target.value) }));
+  document.addEventListener('keydown', (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.type !== 'checkbox' && event.target.type !== 'radio') return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (viewer.handleKey(event)) event.preventDefault();
+  });
+}
+
+function wireExports() {
+  const messages = $('export-messages');
+  const run = (action) => async () => {
+    messages.replaceChildren();
+    try {
+      await action();
+    } catch (error) {
+      showMessage(messages, 'error', `Export failed: ${error.message}`);
+    }
+  };
+  $('export-json').addEventListener('click', run(() => exportJson(app)));
+  $('export-print').addEventListener('click', run(() => printReport(app, viewer)));
+  $('export-nifti').addEventListener('click', run(() => exportNifti(app, client)));
+  $('export-seg').addEventListener('click', run(() => exportDicomSeg(app, client)));
+}
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  try {
+    await navigator.serviceWorker.register(new URL('../sw.js', import.meta.url), { scope: new URL('../', import.meta.url).pathname });
+  } catch (error) {
+    // Offline use is optional; the app works without the service worker.
+    console.warn(`lunglens: the service worker was not registered (${error.message}); the app will not work offline`);
+  }
+}
+
+wireInputs();
+wireViewer();
+wireExports();
+setState('starting');
+startEngine().then(() => setState('idle'), showEngineError);
+registerServiceWorker();

@@ -1,0 +1,53 @@
+// Service worker of the lunglens web app: caches the app, both WebAssembly
+// builds and the vendor files at install, so the app works offline once it
+// has been loaded. ONNX models (models/*.onnx) are cached the first time the
+// app fetches them.
+//
+// scripts/build-web.sh replaces the build id below with a hash of the site's
+// files. A changed hash changes this file, so the browser installs the new
+// version and the old cache is deleted on activation.
+'use strict';
+
+const buildId = '__LUNGLENS_BUILD_ID__';
+const cacheName = `lunglens-${buildId}`;
+const scopeUrl = new URL(self.registration.scope);
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const manifestUrl = new URL('site-files.json', scopeUrl);
+    const response = await fetch(manifestUrl, { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`${manifestUrl} returned HTTP ${response.status}`);
+    const { files } = await response.json();
+    const cache = await caches.open(cacheName);
+    await cache.addAll(files.map((file) => new URL(file, scopeUrl).href));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('lunglens-') && name !== cacheName) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+// Cache first for the site's own files; the network for anything not cached.
+// Requests to other origins are not handled (the page's CSP forbids them).
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== scopeUrl.origin) return;
+
+  event.respondWith((async () => {
+    const cache = await caches.open(cacheName);
+    const key = url.pathname.endsWith('/') ? new URL('index.html', url).href : url.href;
+    const cached = await cache.match(key, { ignoreSearch: true });
+    if (cached) return cached;
+
+    const response = await fetch(request);
+    if (response.ok && url.pathname.endsWith('.onnx')) await cache.put(key, response.clone());
+    return response;
+  })());
+});
