@@ -1,0 +1,251 @@
+// End-to-end tests of the web app in headless Chromium: real CT series go in
+// through the file inputs, and the report, overlays, exports and messages
+// are checked against the native engine. Every test also checks that the
+// page logged no console error and made no request outside its own origin.
+//
+// Needs build/site (scripts/build-web.sh), build/native (the CLI) and
+// /usr/bin/chromium; real-data tests skip when $LUNGLENS_DATA is absent.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import dcmjs from 'dcmjs';
+import { zipSync } from 'fflate';
+import {
+  comparableReport, countOverlayPixels, dataRoot, missingPrerequisite, nativeReport, nativeSeries, openApp,
+  saveScreenshot, waitForResult,
+} from './app_harness.mjs';
+
+const lidc1 = path.join(dataRoot, 'ct', 'LIDC-IDRI-0001');
+const covidSlices = path.join(dataRoot, 'covid-slices');
+
+function skipReason(folder) {
+  const missing = missingPrerequisite();
+  if (missing) return missing;
+  if (folder && !fs.existsSync(folder)) return `real-data folder ${folder} not found (set LUNGLENS_DATA)`;
+  return null;
+}
+
+// Returns the value at a dotted path ("right_lung.zones.0.score") of `object`.
+function valueAt(object, dottedPath) {
+  return dottedPath.split('.').reduce((value, key) => value?.[key], object);
+}
+
+// Checks every number the report panel shows against the native report.
+async function assertShownNumbersEqual(page, native) {
+  const cells = await page.$$eval('#report [data-quantity]', (nodes) => nodes.map((n) => ({ path: n.dataset.quantity, value: JSON.parse(n.dataset.value) })));
+  assert.ok(cells.length > 30, `only ${cells.length} numbers shown`);
+  for (const cell of cells) {
+    const expected = cell.path.startsWith('input.') ? valueAt(native, cell.path).value : valueAt(native.results, cell.path).value;
+    assert.deepEqual(cell.value, expected, `shown ${cell.path}`);
+  }
+}
+
+async function downloadBytes(page, buttonId) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#${buttonId}`)]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+}
+
+function assertPagePrivate(app) {
+  assert.deepEqual(app.consoleErrors, [], 'console errors');
+  assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
+}
+
+test('app analyses LIDC-IDRI-0001 with threads like native', async (t) => {
+  const reason = skipReason(lidc1);
+  if (reason) return t.skip(reason);
+  const native = nativeReport([lidc1]);
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    const engine = await page.evaluate(() => window.lunglens.engine);
+    assert.equal(engine.variant, 'threads');
+    assert.equal(engine.hasThreads, true);
+    assert.ok(engine.threadCount >= 1);
+    assert.match(await page.textContent('#engine-status'), /with threads \(\d+ threads/);
+
+    await page.setInputFiles('#folder-input', lidc1);
+    assert.equal(await waitForResult(page), 'ready');
+    const reportJson = await page.evaluate(() => window.lunglens.analysis.reportJson);
+    assert.deepEqual(comparableReport(JSON.parse(reportJson)), comparableReport(native));
+    await assertShownNumbersEqual(page, native);
+    assert.equal(await page.$$eval('#series-table tbody tr', (rows) => rows.length), 1);
+    assert.match(await page.textContent('#patient-line'), /LIDC-IDRI-0001/);
+
+    // Overlays: the central axial slice shows both lungs; unticking them removes the colours.
+    await page.waitForTimeout(200);
+    const shown = await countOverlayPixels(page, 'view-axial');
+    assert.ok(shown.right > 2000, `right lung overlay pixels: ${shown.right}`);
+    assert.ok(shown.left > 2000, `left lung overlay pixels: ${shown.left}`);
+    const screenshot = await saveScreenshot(page, 'lidc1-threads.png');
+    assert.ok(fs.statSync(screenshot).size > 10000);
+    await page.uncheck('#overlay-rightLung');
+    await page.uncheck('#overlay-leftLung');
+    await page.waitForTimeout(200);
+    const hidden = await countOverlayPixels(page, 'view-axial');
+    assert.ok(hidden.right < 50, `right lung overlay pixels after hiding: ${hidden.right}`);
+    assert.ok(hidden.left < 50, `left lung overlay pixels after hiding: ${hidden.left}`);
+
+    // Cursor read-out, keyboard slice change and window preset.
+    const box = await page.locator('#view-axial').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+    assert.match(await page.textContent('#cursor-readout'), /-?\d+ HU .*x -?\d+\.\d, y -?\d+\.\d, z -?\d+\.\d mm/);
+    const before = await page.evaluate(() => window.lunglens.viewer.cursor[2]);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => window.lunglens.viewer.cursor[2]), before + 1);
+    await page.keyboard.press('2');
+    assert.equal(await page.textContent('#window-value'), 'W350 / L40');
+
+    // Exports: the JSON report, the NIfTI masks and the DICOM SEG.
+    const json = await downloadBytes(page, 'export-json');
+    assert.equal(json.bytes.toString('utf8'), reportJson);
+    const nifti = await downloadBytes(page, 'export-nifti');
+    assert.equal(nifti.bytes.length, 352 + 512 * 512 * 133);
+    assert.equal(nifti.bytes.toString('latin1', 344, 347), 'n+1');
+    const rightLungVoxels = nifti.bytes.subarray(352).reduce((count, label) => count + (label === 1 ? 1 : 0), 0);
+    const seg = await downloadBytes(page, 'export-seg');
+    const dataset = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(seg.bytes.buffer.slice(seg.bytes.byteOffset, seg.bytes.byteOffset + seg.bytes.length)).dict);
+    assert.equal(dataset.SOPClassUID, '1.2.840.10008.5.1.4.1.1.66.4');
+    assert.equal(dataset.ReferencedSeriesSequence.SeriesInstanceUID ?? dataset.ReferencedSeriesSequence[0].SeriesInstanceUID, native.input.series_instance_uid);
+    assert.equal(dataset.PatientID, 'LIDC-IDRI-0001');
+    assert.ok(dataset.NumberOfFrames > 100, `SEG frames: ${dataset.NumberOfFrames}`);
+    assert.ok(rightLungVoxels > 0);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('app without COOP/COEP uses no-threads build', async (t) => {
+  const reason = skipReason(lidc1);
+  if (reason) return t.skip(reason);
+  const native = nativeReport([lidc1]);
+  const app = await openApp({ isolation: false });
+  try {
+    const { page } = app;
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+    const engine = await page.evaluate(() => window.lunglens.engine);
+    assert.equal(engine.variant, 'nothreads');
+    assert.equal(engine.hasThreads, false);
+    assert.match(await page.textContent('#engine-status'), /without threads/);
+
+    await page.setInputFiles('#folder-input', lidc1);
+    assert.equal(await waitForResult(page), 'ready');
+    const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    assert.deepEqual(comparableReport(report), comparableReport(native));
+    await saveScreenshot(page, 'lidc1-nothreads.png');
+
+    // Cancel during decoding: the worker is terminated, restarted with the
+    // same files, and a new analysis completes with the same numbers.
+    await page.click('#analyze-button');
+    await page.waitForFunction(() => Number(document.getElementById('progress-decoding').value) > 5, null, { timeout: 60000 });
+    await page.click('#cancel-button');
+    await page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 60000 });
+    assert.match(await page.textContent('#input-messages'), /Analysis cancelled/);
+    await page.waitForFunction(() => window.lunglens.engine && document.getElementById('analyze-button').disabled === false);
+    await page.click('#analyze-button');
+    assert.equal(await waitForResult(page), 'ready');
+    const again = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    assert.deepEqual(again.results, native.results);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('app lists the mixed covid-slices series', async (t) => {
+  const reason = skipReason(covidSlices);
+  if (reason) return t.skip(reason);
+  const expected = nativeSeries(covidSlices);
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    await page.setInputFiles('#folder-input', covidSlices);
+    await waitForResult(page);
+    const rows = await page.$$eval('#series-table tbody tr', (nodes) => nodes.map((row) => ({
+      uid: row.dataset.seriesUid,
+      description: row.cells[1].textContent,
+      slices: Number(row.querySelector('.slices').textContent),
+    })));
+    assert.equal(rows.length, expected.length);
+    const byUid = (a, b) => a.uid.localeCompare(b.uid);
+    assert.deepEqual(rows.sort(byUid), expected.map(({ uid, description, slices }) => ({ uid, description, slices })).sort(byUid));
+    const analysed = await page.$$eval('#series-table tbody tr.analysed', (nodes) => nodes.length);
+    assert.equal(analysed, 1);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('app names a non-DICOM file in its error', async (t) => {
+  const reason = skipReason(null);
+  if (reason) return t.skip(reason);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-web-test-'));
+  const notes = path.join(scratch, 'notes.txt');
+  fs.writeFileSync(notes, 'these are notes, not a CT image\n'.repeat(20));
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    await page.setInputFiles('#file-input', notes);
+    assert.equal(await waitForResult(page), 'idle');
+    const message = await page.textContent('#input-messages');
+    assert.match(message, /notes\.txt/);
+    assert.match(message, /not a DICOM file/);
+    assert.match(message, /No CT image series was found among the 1 file/);
+    assert.equal(await page.isHidden('#series-section'), true);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test('sample button analyses phantom like CLI', async (t) => {
+  const reason = skipReason(null);
+  if (reason) return t.skip(reason);
+  const native = nativeReport(['--sample']);
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    await page.click('#sample-button');
+    assert.equal(await waitForResult(page), 'ready');
+    const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    // The sample's UIDs are random for each run; everything else matches.
+    assert.notEqual(report.input.series_instance_uid, native.input.series_instance_uid);
+    for (const copy of [report, native]) delete copy.input.series_instance_uid;
+    assert.deepEqual(comparableReport(report), comparableReport(native));
+    assert.match(await page.textContent('#patient-line'), /PHANTOM\^CHEST/);
+    const shown = await countOverlayPixels(page, 'view-axial');
+    assert.ok(shown.right > 1000, `right lung overlay pixels: ${shown.right}`);
+    assert.ok(shown.left > 1000, `left lung overlay pixels: ${shown.left}`);
+    await saveScreenshot(page, 'sample.png');
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('zip archive loads like its files', async (t) => {
+  const reason = skipReason(lidc1);
+  if (reason) return t.skip(reason);
+  const names = fs.readdirSync(lidc1).sort().slice(50, 62);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-web-test-'));
+  const archive = path.join(scratch, 'slices.zip');
+  fs.writeFileSync(archive, zipSync(Object.fromEntries(names.map((name) => [`ct/${name}`, fs.readFileSync(path.join(lidc1, name))]))));
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    await page.setInputFiles('#file-input', archive);
+    await waitForResult(page);
+    const scan = await page.evaluate(() => window.lunglens.scan);
+    assert.equal(scan.series.length, 1);
+    assert.equal(scan.series[0].slices, 12);
+    assert.equal(await page.textContent('#series-table tbody .slices'), '12');
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});
