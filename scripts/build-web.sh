@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Assembles the static web app into build/site/ (the folder to serve): the
-# page and its modules from web/, both WebAssembly builds, the vendor files
-# from node_modules, the ONNX models from models/ when present, the file list
-# the service worker caches (site-files.json) and the service worker with its
-# build id. Everything is served from one origin; nothing comes from a CDN.
+# Assembles the static web app into build/site/, the folder to serve. It
+# copies the page and its modules from web/, both WebAssembly builds, the
+# vendor files from node_modules and the ONNX models from models/ when
+# present. It writes the file list the service worker caches (site-files.json)
+# and the service worker with its build id. Everything is served from one
+# origin; nothing comes from a CDN.
 #
 # Needs: scripts/build.sh wasm (both variants) and npm ci.
 # Usage: scripts/build-web.sh [OUTPUT_FOLDER]     (default build/site)

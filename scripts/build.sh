@@ -3,7 +3,9 @@
 # two WebAssembly variants (build/wasm-threads, build/wasm-nothreads).
 # GDCM is built once per toolchain into the cache (scripts/build-gdcm.sh).
 #
-# Usage: scripts/build.sh [native] [wasm]     (default: both)
+# The web target assembles the static site (build/site) from the wasm builds.
+#
+# Usage: scripts/build.sh [native] [wasm] [web]     (default: native wasm)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,8 +28,11 @@ for target in "${targets[@]}"; do
         cmake --build "$here/build/$folder" -j "$jobs"
       done
       ;;
+    web)
+      "$here/scripts/build-web.sh"
+      ;;
     *)
-      echo "build.sh: unknown target '$target' (expected native or wasm)" >&2
+      echo "build.sh: unknown target '$target' (expected native, wasm or web)" >&2
       exit 2
       ;;
   esac

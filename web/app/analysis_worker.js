@@ -18,8 +18,9 @@ const moduleScript = `${wasmFolder}lunglens-${variant}.js`;
 
 importScripts(moduleScript, new URL('../vendor/fflate.js', self.location.href).href);
 
-// mainScriptUrlOrBlob tells the pthread workers where the module script is;
-// inside a classic worker Emscripten cannot find it from document.currentScript.
+// mainScriptUrlOrBlob gives the pthread workers the module script's URL,
+// because inside a classic worker Emscripten cannot take it from
+// document.currentScript.
 const modulePromise = createLunglensModule({
   locateFile: (file) => wasmFolder + file,
   mainScriptUrlOrBlob: moduleScript,

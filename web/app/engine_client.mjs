@@ -5,7 +5,7 @@
 // the worker's progress callback return false, so the core stops at its next
 // progress step and the loaded files stay in the worker. Elsewhere the worker
 // is blocked inside the analysis and cannot read messages, so cancel()
-// terminates it; the caller then starts a new one and adds the files again.
+// terminates it. The caller then starts a new one and adds the files again.
 export class EngineClient {
   constructor(workerUrl) {
     this.workerUrl = workerUrl;

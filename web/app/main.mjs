@@ -222,26 +222,25 @@ async function analyze(seriesIndex) {
 async function showAnalysis(reply) {
   markSeries(reply.seriesIndex);
   const errors = reply.diagnostics.filter((d) => d.severity === 'error');
-  if (!reply.analysisOk) {
-    const cancelled = reply.diagnostics.some((d) => d.code === 'cancelled');
-    if (cancelled) showMessage($('input-messages'), 'info', 'Analysis cancelled. Choose a series and analyse again.');
-    else showMessage($('input-messages'), 'error', 'The analysis did not complete:', diagnosticList(errors.length ? errors : reply.diagnostics, { includeInfo: true }));
-  }
+  const cancelled = reply.diagnostics.some((d) => d.code === 'cancelled');
+  if (cancelled) showMessage($('input-messages'), 'info', 'Analysis cancelled. The files are still loaded; choose a series and analyse again.');
+  else if (!reply.analysisOk) showMessage($('input-messages'), 'error', 'The analysis did not complete:', diagnosticList(errors.length ? errors : reply.diagnostics, { includeInfo: true }));
 
+  // A run without a volume or report (cancelled, or failed early) hides the
+  // previous run's views and numbers, so they are never taken for this run's.
   app.report = reply.reportJson ? JSON.parse(reply.reportJson) : null;
   app.volume = reply.volume;
-  if (reply.volume) {
-    $('viewer-section').hidden = false;
-    viewer.setVolume(reply.volume);
-  }
+  $('viewer-section').hidden = !reply.volume;
+  $('report-section').hidden = !app.report;
+  if (reply.volume) viewer.setVolume(reply.volume);
   if (app.report) {
-    $('report-section').hidden = false;
     app.redrawHistogram = renderReport($('report'), app.report);
     await showPatient(reply.seriesIndex);
   }
   $('export-nifti').disabled = !reply.volume?.lungs;
   $('export-seg').disabled = !reply.volume?.lungs;
-  setState(reply.analysisOk ? 'ready' : 'failed');
+  if (cancelled) setState('idle');
+  else setState(reply.analysisOk ? 'ready' : 'failed');
 }
 
 // Shows patient name and ID from the series' DICOM metadata, in the page only.

@@ -1,7 +1,7 @@
 // Renders the JSON report (schemas/report.schema.json) as tables, zone bars,
 // the lung HU histogram, the loading warnings and the method used. Every
-// shown number keeps its unit; cells carry data-quantity (the report path) and
-// data-value (the exact value) so tests can compare them with the native report.
+// shown number keeps its unit. Cells carry data-quantity (the report path) and
+// data-value (the exact value), so tests can compare them with the native report.
 import { element } from './dom.mjs';
 import { drawHistogram } from './histogram_plot.mjs';
 
@@ -82,13 +82,15 @@ function zoneBars(results) {
   return element('table', { class: 'zones' }, element('caption', {}, 'Zones (upper, middle, lower third of each lung)'), head, element('tbody', {}, rows));
 }
 
+const severityLabels = { error: 'Error', warning: 'Warning', info: 'Note' };
+
 // Plain-words list of diagnostics: severity, file (when there is one), message.
 export function diagnosticList(diagnostics, { includeInfo = false } = {}) {
   const shown = diagnostics.filter((d) => includeInfo || d.severity !== 'info');
   if (shown.length === 0) return null;
   return element('ul', { class: 'diagnostics' }, shown.map((d) =>
     element('li', { class: `severity-${d.severity}` },
-      element('strong', {}, d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Note'),
+      element('strong', {}, severityLabels[d.severity] ?? 'Note'),
       d.file ? [' in ', element('code', {}, d.file)] : '',
       `: ${d.message}`)));
 }
@@ -113,8 +115,8 @@ function methodSection(method) {
     element('table', { class: 'parameters' }, element('caption', {}, 'Segmentation parameters'), element('tbody', {}, parameters)));
 }
 
-// Fills `container` with the report. Returns the histogram canvas, which the
-// caller redraws after layout changes (printing).
+// Fills `container` with the report. Returns a function that redraws the
+// histogram after layout changes (printing), or null when there are no results.
 export function renderReport(container, report) {
   container.replaceChildren();
   const input = report.input;

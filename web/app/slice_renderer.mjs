@@ -41,7 +41,8 @@ export function renderSlice(pixels, volume, mapping, sliceIndex, window, overlay
     let index = sliceOffset + startV + v * strideV + startU;
     for (let u = 0; u < width; ++u, index += strideU, out += 4) {
       let gray = padding && padding[index] ? 0 : (voxels[index] - lower) * scale;
-      gray = gray < 0 ? 0 : gray > 255 ? 255 : gray;
+      if (gray < 0) gray = 0;
+      else if (gray > 255) gray = 255;
       let red = gray;
       let green = gray;
       let blue = gray;

@@ -1,8 +1,8 @@
 // Maps the three index axes of a volume (i, j, k on the acquisition grid,
 // direction cosines geometry.axes in LPS) to the axial, coronal and sagittal
-// views in radiological convention: patient right on the image left,
-// anterior at the top of the axial view, head at the top of the coronal and
-// sagittal views, anterior on the left of the sagittal view.
+// views in radiological convention. Patient right is on the image left,
+// anterior at the top of the axial view and on the left of the sagittal
+// view, and the head at the top of the coronal and sagittal views.
 //
 // Each index axis is assigned to the patient axis (x = L, y = P, z = S) it is
 // closest to, so axial, coronal and sagittal acquisitions and the HFS, FFS and
