@@ -14,7 +14,7 @@ import dcmjs from 'dcmjs';
 import { zipSync } from 'fflate';
 import {
   comparableReport, countOverlayPixels, dataRoot, missingPrerequisite, nativeReport, nativeSeries, openApp,
-  saveScreenshot, waitForResult,
+  outputFolder, saveScreenshot, waitForResult,
 } from './app_harness.mjs';
 
 const lidc1 = path.join(dataRoot, 'ct', 'LIDC-IDRI-0001');
@@ -96,6 +96,22 @@ test('app analyses LIDC-IDRI-0001 with threads like native', async (t) => {
     assert.equal(await page.evaluate(() => window.lunglens.viewer.cursor[2]), before + 1);
     await page.keyboard.press('2');
     assert.equal(await page.textContent('#window-value'), 'W350 / L40');
+
+    // Dragging right widens the window; a click moves the crosshair, which
+    // sets the coronal and sagittal slices; Ctrl+wheel zooms.
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5 + 50, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.up();
+    assert.equal(await page.textContent('#window-value'), 'W550 / L40');
+    await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.75);
+    const cursor = await page.evaluate(() => window.lunglens.viewer.cursor);
+    assert.ok(cursor[0] < 200, `crosshair column ${cursor[0]}`);
+    assert.ok(cursor[1] > 300, `crosshair row ${cursor[1]}`);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    assert.ok(await page.evaluate(() => window.lunglens.viewer.views[0].zoom) > 1);
 
     // Exports: the JSON report, the NIfTI masks and the DICOM SEG.
     const json = await downloadBytes(page, 'export-json');
@@ -233,6 +249,19 @@ test('sample button analyses phantom like CLI', async (t) => {
     assert.ok(shown.right > 1000, `right lung overlay pixels: ${shown.right}`);
     assert.ok(shown.left > 1000, `left lung overlay pixels: ${shown.left}`);
     await saveScreenshot(page, 'sample.png');
+
+    // The printed report fits one A4 page and carries the three key images.
+    await page.evaluate(() => {
+      window.print = () => {};
+    });
+    await page.click('#export-print');
+    assert.equal(await page.$$eval('#print-images img', (images) => images.length), 3);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    fs.mkdirSync(outputFolder, { recursive: true });
+    fs.writeFileSync(path.join(outputFolder, 'sample-report.pdf'), pdf);
+    const pageCount = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+    assert.equal(pageCount, 1);
     assertPagePrivate(app);
   } finally {
     await app.close();
@@ -284,6 +313,28 @@ test('dropped files load like chosen ones', async (t) => {
     const scan = await page.evaluate(() => window.lunglens.scan);
     assert.equal(scan.series.length, 1);
     assert.equal(scan.series[0].slices, 6);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('app runs offline after first load', async (t) => {
+  const reason = skipReason(null);
+  if (reason) return t.skip(reason);
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    // ready resolves once the service worker is active, after its install
+    // cached every file of site-files.json.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 60000 });
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
+    assert.equal(await page.evaluate(() => window.lunglens.engine.variant), 'threads');
+    await page.click('#sample-button');
+    assert.equal(await waitForResult(page), 'ready');
     assertPagePrivate(app);
   } finally {
     await app.close();

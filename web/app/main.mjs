@@ -85,6 +85,7 @@ function resetProgress() {
 async function sendSource(source, onRead) {
   if (source.kind === 'sample') {
     await client.request({ type: 'addSample' });
+    onRead(1, 1);
     return [];
   }
   const rejected = [];

@@ -119,6 +119,8 @@ function methodSection(method) {
 // histogram after layout changes (printing), or null when there are no results.
 export function renderReport(container, report) {
   container.replaceChildren();
+  container.append(element('p', { class: 'generated' },
+    `Generated ${report.generated_at} by ${report.generator.name} ${report.generator.version} (${report.method.segmentation.engine} engine).`));
   const input = report.input;
   container.append(element('p', { class: 'series-line' },
     `Series: ${input.series_description || '(no description)'}, `,
