@@ -199,29 +199,40 @@ test('app lists the mixed covid-slices series', async (t) => {
     assert.equal(rows.length, expected.length);
     const byUid = (a, b) => a.uid.localeCompare(b.uid);
     assert.deepEqual(rows.sort(byUid), expected.map(({ uid, description, slices }) => ({ uid, description, slices })).sort(byUid));
-    const analysed = await page.$$eval('#series-table tbody tr.analysed', (nodes) => nodes.length);
-    assert.equal(analysed, 1);
+    const analysed = await page.$$eval('#series-table tbody tr.analysed', (nodes) => nodes.map((row) => Number(row.dataset.seriesIndex)));
+    assert.equal(analysed.length, 1);
+
+    // Another series picked by hand is analysed instead.
+    const other = analysed[0] === 0 ? 1 : 0;
+    await page.check(`#series-table tbody tr[data-series-index="${other}"] input`);
+    await page.click('#analyze-button');
+    await waitForResult(page);
+    assert.equal(await page.evaluate(() => window.lunglens.analysis.seriesIndex), other);
+    const nowAnalysed = await page.$$eval('#series-table tbody tr.analysed', (nodes) => nodes.map((row) => Number(row.dataset.seriesIndex)));
+    assert.deepEqual(nowAnalysed, [other]);
     assertPagePrivate(app);
   } finally {
     await app.close();
   }
 });
 
-test('app names a non-DICOM file in its error', async (t) => {
+test('app names non-DICOM files in its errors', async (t) => {
   const reason = skipReason(null);
   if (reason) return t.skip(reason);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-web-test-'));
   const notes = path.join(scratch, 'notes.txt');
   fs.writeFileSync(notes, 'these are notes, not a CT image\n'.repeat(20));
+  const brokenZip = path.join(scratch, 'broken.zip');
+  fs.writeFileSync(brokenZip, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)]));
   const app = await openApp({ isolation: true });
   try {
     const { page } = app;
-    await page.setInputFiles('#file-input', notes);
+    await page.setInputFiles('#file-input', [notes, brokenZip]);
     assert.equal(await waitForResult(page), 'idle');
     const message = await page.textContent('#input-messages');
-    assert.match(message, /notes\.txt/);
-    assert.match(message, /not a DICOM file/);
-    assert.match(message, /No CT image series was found among the 1 file/);
+    assert.match(message, /notes\.txt: not a DICOM file/);
+    assert.match(message, /broken\.zip: the \.zip archive could not be read/);
+    assert.match(message, /No CT image series was found among the 2 file/);
     assert.equal(await page.isHidden('#series-section'), true);
     assertPagePrivate(app);
   } finally {
