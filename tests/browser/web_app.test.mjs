@@ -351,3 +351,30 @@ test('app runs offline after first load', async (t) => {
     await app.close();
   }
 });
+
+test('truncated slice gives a partial report', async (t) => {
+  const reason = skipReason(lidc1);
+  if (reason) return t.skip(reason);
+  const names = fs.readdirSync(lidc1).sort().slice(50, 62);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-web-test-'));
+  for (const name of names) {
+    const bytes = fs.readFileSync(path.join(lidc1, name));
+    // The fifth file loses the end of its pixel data.
+    fs.writeFileSync(path.join(scratch, name), name === names[4] ? bytes.subarray(0, bytes.length - 5000) : bytes);
+  }
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    await page.setInputFiles('#folder-input', scratch);
+    await waitForResult(page);
+    const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    assert.equal(report.status, 'partial');
+    const text = await page.textContent('#report');
+    assert.match(text, /Partial report/);
+    assert.ok(text.includes(names[4]), `the report panel names ${names[4]}`);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});

@@ -67,6 +67,12 @@ function addInputFile(target, name, bytes, rejected) {
       filter: (entry) => !entry.name.endsWith('/') && !entry.name.startsWith('__MACOSX/'),
     });
   } catch (error) {
+    // A file that only starts like a ZIP archive may still be DICOM (its
+    // 128-byte preamble is free), so the core gets to judge it.
+    if (!/\.zip$/i.test(name)) {
+      target.addFile(name, bytes);
+      return 1;
+    }
     rejected.push({ file: name, message: `the .zip archive could not be read (${error.message}); extract it and choose the folder instead` });
     return 0;
   }

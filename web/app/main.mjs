@@ -113,8 +113,11 @@ async function sendSource(source, onRead) {
   return rejected;
 }
 
+// States in which new input or a new analysis must wait.
+const busyStates = ['starting', 'reading', 'analyzing', 'cancelling', 'restarting'];
+
 async function addSource(source) {
-  if (app.state === 'analyzing' || app.state === 'reading') return;
+  if (busyStates.includes(app.state)) return;
   setState('reading');
   $('input-messages').replaceChildren();
   resetProgress();
@@ -197,6 +200,7 @@ client.onProgress = ({ stage, done, total }) => {
 };
 
 async function analyze(seriesIndex) {
+  if (busyStates.includes(app.state) && app.state !== 'reading') return;
   setState('analyzing');
   resetProgress();
   setStageProgress('reading', 1, 1);
@@ -205,12 +209,20 @@ async function analyze(seriesIndex) {
   try {
     const reply = await client.request({ type: 'analyze', seriesIndex, generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
     app.analysis = reply;
-    showAnalysis(reply);
+    await showAnalysis(reply);
   } catch (error) {
     if (app.state === 'cancelling') {
-      showMessage($('input-messages'), 'info', 'Analysis cancelled. The files are still loaded; choose a series and analyse again.');
-      setState('idle');
-      await restartEngine().catch(showEngineError);
+      // Inputs stay blocked until the new worker has all files again.
+      setState('restarting');
+      $('viewer-section').hidden = true;
+      $('report-section').hidden = true;
+      try {
+        await restartEngine();
+        showMessage($('input-messages'), 'info', 'Analysis cancelled. The files are still loaded; choose a series and analyse again.');
+        setState('idle');
+      } catch (restartError) {
+        showEngineError(restartError);
+      }
     } else {
       showEngineError(error);
     }
@@ -281,7 +293,7 @@ function showWindow(window) {
 // ---- Wiring ----
 
 function clearAll() {
-  if (app.state === 'analyzing') return;
+  if (busyStates.includes(app.state)) return;
   app.sources = [];
   app.scan = null;
   app.report = null;

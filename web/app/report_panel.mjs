@@ -127,6 +127,11 @@ export function renderReport(container, report) {
     quantityCell('span', input.slice_count, 'input.slice_count'), ', spacing ',
     quantityCell('span', input.spacing, 'input.spacing', 3)));
 
+  if (report.status === 'partial') {
+    container.append(element('p', { class: 'message message-warning', role: 'alert' },
+      'Partial report: some slices of the series failed to decode (see the errors below), so the numbers do not cover the whole series.'));
+  }
+
   const warnings = diagnosticList(report.diagnostics);
   if (warnings) container.append(element('section', { class: 'warnings' }, element('h3', {}, 'Warnings from loading and analysis'), warnings));
 
