@@ -25,9 +25,9 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .score { font-size: 1.3em; font-weight: bold; }
 .muted { color: #555; font-size: 0.9em; }
 svg rect.bar { fill: #357; }
-figure.key-image { display: inline-block; margin: 0.5em 1em 0.5em 0; vertical-align: top; }
-figure.key-image img { max-width: 100%; height: auto; image-rendering: pixelated; }
-figure.key-image figcaption { font-size: 0.85em; max-width: 32em; }
+figure.key-image { display: inline-block; width: calc(50% - 1.5em); margin: 0.5em 1em 0.5em 0; vertical-align: top; }
+figure.key-image img { width: 100%; height: auto; }
+figure.key-image figcaption { font-size: 0.85em; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg, figure { break-inside: avoid; } .disclaimer { background: none; } }
 @page { size: A4; margin: 15mm; }
 )";

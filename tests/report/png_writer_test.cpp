@@ -183,7 +183,7 @@ TEST_CASE("png of flat image compresses") {
   std::fill(image.pixels.begin(), image.pixels.end(), 40);
   const std::vector<std::uint8_t> png = encode_png(image);
   REQUIRE(!png.empty());
-  CHECK(png.size() < 4096);  // 786 KiB of pixels.
+  CHECK(png.size() < 8000);  // Under 1 % of the 786 KiB of pixels.
 }
 
 TEST_CASE("png rejects invalid sizes") {
