@@ -92,8 +92,8 @@ void filter_row(int filter, const std::uint8_t* row, const std::uint8_t* previou
   }
 }
 
-// Returns the sum of the residuals read as signed bytes, the measure the
-// PNG specification suggests for choosing a filter per row.
+// Returns the sum of the absolute residuals read as signed bytes, the
+// measure that picks the filter of a row.
 std::uint64_t residual_sum(const std::uint8_t* filtered, std::size_t row_bytes) {
   std::uint64_t sum = 0;
   for (std::size_t x = 1; x <= row_bytes; ++x) sum += static_cast<std::uint64_t>(std::abs(static_cast<std::int8_t>(filtered[x])));

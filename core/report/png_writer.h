@@ -23,9 +23,9 @@ struct RgbImage {
 // Encodes `image` as a PNG file: colour type 2 (RGB), bit depth 8, no
 // interlace, one IDAT chunk compressed with zlib. Each row takes the filter
 // (None, Sub, Up, Average or Paeth) with the smallest sum of absolute
-// residuals, the heuristic that the PNG specification recommends. Returns an
-// empty vector when the size is invalid (width or height below 1 or above
-// 16384, or a pixel buffer of another length).
+// residuals, the common minimum-sum heuristic. Returns an empty vector when
+// the size is invalid (width or height below 1 or above 16384, or a pixel
+// buffer of another length).
 std::vector<std::uint8_t> encode_png(const RgbImage& image);
 
 // Returns the CRC-32 of `bytes` (ISO 3309 polynomial, as in PNG chunks and zlib).

@@ -57,7 +57,7 @@ int paeth(int a, int b, int c) {
   return pb <= pc ? b : c;
 }
 
-// Reverses the PNG filters of 8-bit RGB scanlines (PNG specification, section 9).
+// Reverses the five PNG filter types of 8-bit RGB scanlines.
 std::vector<std::uint8_t> unfilter(const std::vector<std::uint8_t>& scanlines, int width, int height,
                                    std::vector<int>& filters_seen) {
   const std::size_t row_bytes = static_cast<std::size_t>(width) * 3;
