@@ -1,7 +1,7 @@
 // The Node command-line tool (bin/lunglens.mjs) with both engines: exit
 // codes, one-line failure reasons, the files it writes, and reports of the
 // WebAssembly engine equal to those of the native one.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { wasmBuildFolder } from '../../wasm/node_loader.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'lunglens.mjs');
 const nativeCli = path.join(root, 'build', 'native', 'examples', 'cli', 'lunglens');
+const writePhantom = path.join(root, 'build', 'native', 'examples', 'write_phantom');
 const dataRoot = process.env.LUNGLENS_DATA ?? path.resolve(root, '..', 'shared', 'data');
 const lidc1 = path.join(dataRoot, 'ct', 'LIDC-IDRI-0001');
 const generatedAt = '2026-01-01T00:00:00Z';
@@ -35,6 +36,13 @@ function run(args, env = {}) {
 function scratchFolder(t) {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-cli-'));
   t.after(() => fs.rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
+// Writes a small phantom series (128 x 128 x 60) with write_phantom; returns its folder.
+function writePhantomSeries(t) {
+  const folder = path.join(scratchFolder(t), 'phantom');
+  execFileSync(writePhantom, [folder, '--matrix', '128', '--spacing', '3', '--thickness', '5']);
   return folder;
 }
 
@@ -173,6 +181,48 @@ for (const engine of engines) {
   });
 }
 
+test('cli series out of range', (t) => {
+  if (skipUnless(t, engines[1])) return;
+  const series = writePhantomSeries(t);
+  for (const engine of engines) {
+    if (!engine.available) continue;
+    const result = run(['analyze', series, '--series', '3', '--out', scratchFolder(t), '--engine', engine.name]);
+    assert.equal(result.status, 1, engine.name);
+    assert.equal(result.lastLine, 'lunglens: analysis failed: error [no_series] series index out of range', engine.name);
+  }
+});
+
+test('cli progress bar on a terminal', (t) => {
+  if (skipUnless(t, engines[0])) return;
+  if (!fs.existsSync('/usr/bin/script')) return t.skip('/usr/bin/script (util-linux) not found');
+  const folder = scratchFolder(t);
+  const command = [process.execPath, cli, 'analyze', '--sample', '--engine', 'wasm', '--out', folder].join(' ');
+  const output = execFileSync('/usr/bin/script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+  assert.match(output, /\rsegmenting {3}\[#{30}\] 1\/1/);
+  assert.doesNotMatch(output, /lunglens: segmenting/);
+});
+
+// Analyses `input` with both engines and checks that the report, masks and
+// key images are the same, byte for byte.
+function checkEnginesAgree(t, input) {
+  const outputs = engines.map((engine) => {
+    const folder = scratchFolder(t);
+    const result = run(['analyze', input, '--quiet', '--out', folder, '--engine', engine.name, '--generated-at', generatedAt]);
+    assert.equal(result.status, 0, result.stderr);
+    return folder;
+  });
+  const [wasmReport, nativeReport] = outputs.map((folder) => checkOutputs(folder));
+  assert.deepEqual(wasmReport, nativeReport);
+  for (const name of ['report.html', 'masks.nii', ...keyImageNames]) {
+    assert.ok(fs.readFileSync(path.join(outputs[0], name)).equals(fs.readFileSync(path.join(outputs[1], name))), name);
+  }
+}
+
+test('cli phantom folder reports equal across engines', (t) => {
+  if (skipUnless(t, engines[0]) || skipUnless(t, engines[1])) return;
+  checkEnginesAgree(t, writePhantomSeries(t));
+});
+
 test('cli sample reports equal across engines', (t) => {
   if (skipUnless(t, engines[0]) || skipUnless(t, engines[1])) return;
   const reports = engines.map((engine) => {
@@ -195,17 +245,5 @@ test('cli LIDC-IDRI-0001 reports equal across engines', (t) => {
     return;
   }
   if (skipUnless(t, engines[0]) || skipUnless(t, engines[1])) return;
-  const outputs = engines.map((engine) => {
-    const folder = scratchFolder(t);
-    const result = run(['analyze', lidc1, '--quiet', '--out', folder, '--engine', engine.name, '--generated-at', generatedAt]);
-    assert.equal(result.status, 0, result.stderr);
-    return folder;
-  });
-  const [wasmReport, nativeReport] = outputs.map((folder) => checkOutputs(folder));
-  assert.deepEqual(wasmReport, nativeReport);
-
-  // Same masks and key images, byte for byte.
-  for (const name of ['masks.nii', ...keyImageNames]) {
-    assert.ok(fs.readFileSync(path.join(outputs[0], name)).equals(fs.readFileSync(path.join(outputs[1], name))), name);
-  }
+  checkEnginesAgree(t, lidc1);
 });
