@@ -43,6 +43,7 @@ std::string_view code_name(DiagnosticCode code) {
     case DiagnosticCode::no_lung_found: return "no_lung_found";
     case DiagnosticCode::airway_not_found: return "airway_not_found";
     case DiagnosticCode::single_lung: return "single_lung";
+    case DiagnosticCode::not_axial: return "not_axial";
   }
   return "unknown";
 }

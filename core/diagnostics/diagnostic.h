@@ -67,6 +67,7 @@ enum class DiagnosticCode {
   single_lung,                // Only one lung found or the two could not be separated.
   limited_coverage,           // The lungs span too little craniocaudal extent for zone scores.
   series_chosen,              // The series the analysis picked among several, and the others.
+  not_axial,                  // Coronal or sagittal images: too thin across the axial plane to segment.
 };
 
 struct Diagnostic {

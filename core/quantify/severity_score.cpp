@@ -3,7 +3,7 @@
 namespace lunglens {
 
 int zone_score_from_percent(double percent) {
-  if (!(percent > 0.0)) return 0;
+  if (!(percent >= kScoreFloorPercent)) return 0;
   if (percent < 5.0) return 1;
   if (percent <= 25.0) return 2;
   if (percent <= 50.0) return 3;
@@ -12,7 +12,8 @@ int zone_score_from_percent(double percent) {
 }
 
 std::string_view zone_score_rule() {
-  return "involvement p of the zone's lung volume: p = 0 -> 0; 0 < p < 5 % -> 1; "
+  return "involvement p of the zone's lung volume: p < 0.5 % -> 0 (the level measured on normal lungs); "
+         "0.5 <= p < 5 % -> 1; "
          "5 <= p <= 25 % -> 2; 25 < p <= 50 % -> 3; 50 < p <= 75 % -> 4; p > 75 % -> 5";
 }
 

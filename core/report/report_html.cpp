@@ -311,6 +311,13 @@ ReportText write_report_html(const ReportInput& input) {
   html.raw("<p class=\"disclaimer\">");
   html.text(kReportDisclaimer);
   html.raw("</p>\n");
+  if (report_status(input) == "partial") {
+    html.raw("<p class=\"disclaimer\">");
+    html.text("Partial result: " + std::to_string(failed_slice_count(input)) +
+              " slice(s) of the series could not be decoded (listed under the findings below). Their place "
+              "holds -1024 HU, so lung and lesion volumes are underestimated.");
+    html.raw("</p>\n");
+  }
 
   write_input(html, input);
   write_diagnostics(html, input);

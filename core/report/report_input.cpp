@@ -16,6 +16,20 @@ SeriesSummary summarize_series(const SeriesInfo& series) {
   return summary;
 }
 
+std::int64_t failed_slice_count(const ReportInput& input) {
+  std::int64_t count = 0;
+  for (const Diagnostic& diagnostic : input.load_diagnostics)
+    count += diagnostic.severity == Severity::error && !diagnostic.file.empty() &&
+             (diagnostic.code == DiagnosticCode::decode_failed ||
+              diagnostic.code == DiagnosticCode::pixel_data_size_mismatch);
+  return count;
+}
+
+std::string_view report_status(const ReportInput& input) {
+  if (!input.quantification.ok) return "failed";
+  return failed_slice_count(input) > 0 ? "partial" : "complete";
+}
+
 Diagnostics check_report_input(const ReportInput& input) {
   Diagnostics errors;
   const auto reject = [&](std::string message) {

@@ -57,6 +57,14 @@ struct ReportInput {
   std::vector<KeyImage> key_images;      // Shown in the HTML page as embedded PNG; not in the JSON.
 };
 
+// Returns the report status: "failed" when the quantification was rejected,
+// "partial" when it ran but slices of the series failed to decode (their
+// place holds -1024 HU, so volumes are underestimated), else "complete".
+std::string_view report_status(const ReportInput& input);
+
+// Returns the number of files of the series whose pixel data failed to decode.
+std::int64_t failed_slice_count(const ReportInput& input);
+
 // Returns the summary of a scanned series (matrix, spacing, step, UID).
 SeriesSummary summarize_series(const SeriesInfo& series);
 

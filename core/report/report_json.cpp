@@ -295,7 +295,7 @@ ReportText write_report_json(const ReportInput& input) {
   json.key("disclaimer");
   json.string(kReportDisclaimer);
   json.key("status");
-  json.string(input.quantification.ok ? "complete" : "failed");
+  json.string(report_status(input));
 
   write_input(json, input.series);
 

@@ -57,6 +57,74 @@ std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const 
   return thresholds;
 }
 
+// Removes GGO components that are mostly partial volume of tissue above or
+// below the lung: where the diaphragm dome, the apex or a structure lying
+// almost in the slice plane cuts a voxel, the voxel reads between lung and
+// tissue, like GGO. A voxel counts as capped when tissue outside the lung lies
+// within partial_volume_depth_mm (at least the adjacent slice) along k.
+Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
+                                const SegmentOptions& options) {
+  const Geometry& geometry = ct.geometry;
+  const auto& n = geometry.size;
+  const auto reach = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::floor(options.partial_volume_depth_mm / geometry.spacing_mm[2])));
+  const std::int64_t slice = n[0] * n[1];
+
+  const Components components = label_components(ground_glass, geometry, Connectivity::face);
+  std::vector<std::int64_t> capped(components.sizes.size(), 0);
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int64_t i = 0; i < n[0]; ++i) {
+        const std::int64_t v = geometry.linear_index(i, j, k);
+        const std::int32_t id = components.labels[v];
+        if (id == 0) continue;
+        bool tissue_near = false;
+        for (std::int64_t d = -reach; d <= reach && !tissue_near; ++d) {
+          const std::int64_t kk = k + d;
+          if (d == 0 || kk < 0 || kk >= n[2]) continue;
+          const std::int64_t w = v + d * slice;
+          tissue_near = lungs[w] == 0 && ct.valid(w) && ct.hu[w] >= options.consolidation_min_hu;
+        }
+        if (tissue_near) ++capped[id];
+      }
+
+  Mask kept = ground_glass;
+  for (std::size_t v = 0; v < kept.size(); ++v) {
+    const std::int32_t id = components.labels[v];
+    if (id != 0 && double(capped[id]) > options.partial_volume_max_fraction * double(components.sizes[id])) kept[v] = 0;
+  }
+  return kept;
+}
+
+// Adds the partial-volume edge of consolidation along k. A voxel cut by the
+// top or bottom surface of a consolidation reads between the lesion and the
+// lung beyond it; the HU threshold alone keeps it only when the lesion fills
+// about two thirds of it, so thick slices lose more of the lesion than thin
+// ones. A lung voxel next to consolidation along k joins it when its HU is at
+// least the midpoint of its two neighbours along k (the lesion fills at least
+// half of it), which makes the volume independent of the slice thickness.
+void add_consolidation_edges_along_k(std::vector<std::uint8_t>& lesions, const std::vector<std::uint8_t>& lungs,
+                                     const CanonicalCt& ct, const SegmentOptions& options) {
+  const auto& n = ct.geometry.size;
+  const std::int64_t slice = n[0] * n[1];
+  const auto consolidation = static_cast<std::uint8_t>(LesionLabel::consolidation);
+  std::vector<std::int64_t> added;
+  for (std::int64_t k = 1; k + 1 < n[2]; ++k)
+    for (std::int64_t v = k * slice; v < (k + 1) * slice; ++v) {
+      if (lesions[v] == consolidation || (lungs[v] != 1 && lungs[v] != 2) || !ct.valid(v)) continue;
+      for (const std::int64_t step : {slice, -slice}) {
+        const std::int64_t inside = v + step, outside = v - step;
+        if (lesions[inside] != consolidation || lesions[outside] == consolidation || !ct.valid(outside)) continue;
+        const float midpoint = 0.5f * (float(ct.hu[inside]) + float(ct.hu[outside]));
+        if (ct.hu[v] >= midpoint && ct.hu[v] <= options.consolidation_max_hu) {
+          added.push_back(v);
+          break;
+        }
+      }
+    }
+  for (const std::int64_t v : added) lesions[v] = consolidation;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
@@ -87,6 +155,7 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   // 2. GGO: the in-plane opening drops the partial-volume rims of vessels and
   // airway walls and the rim of the pleura.
   ground_glass = open(ground_glass, geometry, Ellipsoid::ball(options.vessel_radius_mm), FilterScope::per_slice);
+  ground_glass = remove_partial_volume_caps(ground_glass, lungs, ct, options);
 
   // 3. Consolidation: vessels have the same density, so only regions wider
   // than the largest intrapulmonary vessels in all three directions count.
@@ -126,6 +195,9 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
     lesions[v] = static_cast<std::uint8_t>(hu >= options.consolidation_min_hu ? LesionLabel::consolidation
                                                                               : LesionLabel::ground_glass);
   }
+
+  // 6. Partial-volume edge of consolidation on the slices above and below.
+  add_consolidation_edges_along_k(lesions, lungs, ct, options);
   return lesions;
 }
 

@@ -50,6 +50,7 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   // Gas voxels of each component, and whether it reaches the posterior half of the body.
   const std::vector<std::int64_t> mid_rows = body_mid_rows(body, ct.geometry);
   const auto& n = ct.geometry.size;
+  std::vector<std::int64_t> air_voxels(components.count() + 1, 0);
   std::vector<std::int64_t> gas_voxels(components.count() + 1, 0);
   std::vector<std::int64_t> anterior_gas_voxels(components.count() + 1, 0);
   std::vector<std::uint8_t> reaches_posterior(components.count() + 1, 0);
@@ -62,6 +63,7 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
         const std::int64_t v = ct.geometry.linear_index(i, j, k);
         const std::int32_t c = components.labels[v];
         if (c == 0) continue;
+        air_voxels[c] += ct.hu[v] < options.lung_air_max_hu;
         gas_voxels[c] += ct.hu[v] < options.gas_hu;
         anterior_gas_voxels[c] += ct.hu[v] < options.anterior_gas_hu;
         if (j >= mid_rows[k]) reaches_posterior[c] = 1;
@@ -79,8 +81,10 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   double largest_lung_sized_gas = -1.0;
   for (std::int32_t c = 1; c <= components.count(); ++c) {
     const double ml = double(components.sizes[c]) * voxel_ml;
-    const double gas_fraction = double(gas_voxels[c]) / double(components.sizes[c]);
-    const double anterior_gas_fraction = double(anterior_gas_voxels[c]) / double(components.sizes[c]);
+    // The gas rules look at the air part only, so dense lung cannot hide gas.
+    const double air = double(std::max<std::int64_t>(1, air_voxels[c]));
+    const double gas_fraction = double(gas_voxels[c]) / air;
+    const double anterior_gas_fraction = double(anterior_gas_voxels[c]) / air;
     largest_ml = std::max(largest_ml, ml);
     if (ml < min_ml) continue;
     const bool bowel_gas = !reaches_posterior[c] && anterior_gas_fraction > options.anterior_gas_max_fraction;

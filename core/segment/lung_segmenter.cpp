@@ -1,9 +1,12 @@
 #include "segment/lung_segmenter.h"
 
+#include <cstdio>
 #include <new>
+#include <tuple>
 #include <stdexcept>
 
 #include "image/connected_components.h"
+#include "image/morphology.h"
 #include "segment/airway.h"
 #include "segment/body_mask.h"
 #include "segment/canonical_ct.h"
@@ -15,6 +18,25 @@
 
 namespace lunglens {
 namespace {
+
+// The segmentation works on axial slices; a volume thinner than this from
+// right to left or from anterior to posterior is a coronal or sagittal image
+// (or a stack of a few), not a chest in axial slices.
+constexpr double kMinAxialExtentMm = 50.0;
+
+// Returns why `ct` cannot be segmented as axial slices, or an empty string.
+std::string check_axial_extent(const CanonicalCt& ct) {
+  const auto extent_mm = [&](int axis) { return double(ct.geometry.size[axis]) * ct.geometry.spacing_mm[axis]; };
+  for (const auto& [axis, kind, direction] : {std::tuple{1, "coronal", "anterior to posterior"},
+                                              std::tuple{0, "sagittal", "right to left"}}) {
+    if (extent_mm(axis) >= kMinAxialExtentMm) continue;
+    char extent[32];
+    std::snprintf(extent, sizeof extent, "%.1f", extent_mm(axis));
+    return std::string("the images are ") + kind + " (the volume spans " + extent + " mm from " + direction +
+           "); the lung analysis needs axial slices: choose the axial series";
+  }
+  return {};
+}
 
 // Margin around the lung candidates kept for the later steps: room for the
 // pleural closing and the body outline beside the lungs.
@@ -59,13 +81,25 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   const Mask full_body = crop(whole_body, whole.geometry, body_box);
   const Mask full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
 
-  // 2b. The air inside the body.
+  // 2b. The air inside the body, and dense lung: voxels of
+  // lung_air_max_hu..dense_lung_max_hu farther than dense_lung_clearance_mm
+  // from denser tissue (diffuse GGO), which join the air they touch. The
+  // partial-volume rims of the lung surface, vessels and airway walls lie
+  // next to denser tissue, so they stay out.
   Mask full_air(full.hu.size());
-  for (std::size_t v = 0; v < full_air.size(); ++v)
-    full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+  Mask full_tissue(full.hu.size());
+  for (std::size_t v = 0; v < full_air.size(); ++v) {
+    const bool inside = full_body[v] && !full.padding[v];
+    full_air[v] = inside && full.hu[v] < options.lung_air_max_hu;
+    full_tissue[v] = !inside || full.hu[v] >= options.dense_lung_max_hu;
+  }
+  const Mask near_tissue = dilate(full_tissue, full.geometry, Ellipsoid::ball(options.dense_lung_clearance_mm),
+                                  FilterScope::per_slice);
+  Mask full_lung_like(full.hu.size());
+  for (std::size_t v = 0; v < full_air.size(); ++v) full_lung_like[v] = full_air[v] || !near_tissue[v];
 
   // 3. Lung candidates; later steps work inside their bounding box.
-  const LungCandidates candidates = select_lung_candidates(full_air, full_body, full, options);
+  const LungCandidates candidates = select_lung_candidates(full_lung_like, full_body, full, options);
   if (candidates.count == 0) {
     add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
     return false;
@@ -135,7 +169,11 @@ LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& opt
   try {
     const CanonicalCt ct = make_canonical_ct(volume);
 
-    // 1. Data in HU.
+    // 1. Axial slices of data in HU.
+    if (const std::string fault = check_axial_extent(ct); !fault.empty()) {
+      add_error(result, DiagnosticCode::not_axial, fault);
+      return result;
+    }
     if (auto fault = check_hounsfield_units(ct)) {
       result.diagnostics.push_back(*fault);
       return result;

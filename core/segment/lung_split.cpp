@@ -80,9 +80,14 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     sum_i[components.labels[v]] += static_cast<double>(static_cast<std::int64_t>(v) % geometry.size[0]);
   auto centre_i = [&](std::int32_t c) { return sum_i[c] / static_cast<double>(components.sizes[c]); };
 
-  // 1. Two separate components of comparable size.
+  // 1. Two separate components of comparable size on either side of the
+  // body midline. (Two pieces of one lung, left by dense disease, lie on
+  // the same side: step 3 labels them.)
+  const double body_i = mean_i(body, geometry);
+  auto opposite_sides = [&](double a_i, double b_i) { return (a_i - body_i) * (b_i - body_i) < 0.0; };
   if (components.count() >= 2 &&
-      double(components.sizes[order[1]]) >= kMinLungRatio * double(components.sizes[order[0]])) {
+      double(components.sizes[order[1]]) >= kMinLungRatio * double(components.sizes[order[0]]) &&
+      opposite_sides(centre_i(order[0]), centre_i(order[1]))) {
     const double left_i = std::max(centre_i(order[0]), centre_i(order[1]));
     const double right_i = std::min(centre_i(order[0]), centre_i(order[1]));
     const double boundary_i = 0.5 * (left_i + right_i);
@@ -98,7 +103,8 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
   const Geometry coarse_geometry = block_geometry(geometry, factors);
   const Mask coarse = downsample(lungs, geometry, factors, BlockRule::majority);
   const auto [first, second] = eroded_cores(coarse, coarse_geometry);
-  if (!first.empty()) {
+  if (!first.empty() && opposite_sides((mean_i(first, coarse_geometry) + 0.5) * double(factors[0]) - 0.5,
+                                       (mean_i(second, coarse_geometry) + 0.5) * double(factors[0]) - 0.5)) {
     const std::vector<float> to_first = squared_distance_mm2(first, coarse_geometry);
     const std::vector<float> to_second = squared_distance_mm2(second, coarse_geometry);
     Mask nearer_first(coarse.size());
@@ -115,7 +121,6 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
 
   // 3. A single lung: its side relative to the body midline.
   const double lung_i = mean_i(lungs, geometry);
-  const double body_i = mean_i(body, geometry);
   const std::uint8_t side = lung_i > body_i ? kLeft : kRight;
   for (std::size_t v = 0; v < lungs.size(); ++v)
     if (lungs[v]) split.labels[v] = side;

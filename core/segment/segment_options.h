@@ -16,6 +16,14 @@ struct SegmentOptions {
   // (about +40 HU), so the mask edge sits at the partial-volume midpoint.
   float lung_air_max_hu = -400.0f;
 
+  // Diffuse GGO can leave whole lung regions above lung_air_max_hu. Voxels
+  // below dense_lung_max_hu farther than dense_lung_clearance_mm (in plane)
+  // from voxels at or above it join the lung candidates. -200 HU stays below
+  // fat (about -100 HU), so mediastinal and pleural fat do not join, and the
+  // clearance keeps out the partial-volume rims next to tissue.
+  float dense_lung_max_hu = -200.0f;
+  double dense_lung_clearance_mm = 1.5;
+
   // An air component is gas (bowel, stomach, air pockets between skin folds,
   // an isolated trachea), not aerated lung, when more than gas_max_fraction
   // of its voxels lie below gas_hu. Aerated lung is about -850 HU with only a
@@ -137,6 +145,15 @@ struct SegmentOptions {
   // mask, and the minimum lesion size.
   double vessel_radius_mm = 2.5;
   double min_lesion_ml = 0.05;
+
+  // A GGO component is partial volume of the diaphragm dome, the apex or
+  // another surface lying almost in the slice plane, not GGO, when more than
+  // partial_volume_max_fraction of its voxels have tissue (at least
+  // consolidation_min_hu) outside the lung within partial_volume_depth_mm
+  // above or below them (at least the adjacent slice). A real GGO lesion
+  // touches the diaphragm only with its lowest layer.
+  double partial_volume_depth_mm = 3.0;
+  double partial_volume_max_fraction = 0.5;
 
   // Consolidation has the density of blood, so it must contain a 3D ball of
   // this radius: wider than intrapulmonary vessels (lobar arteries are up to

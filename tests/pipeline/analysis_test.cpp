@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dicom/series_writer.h"
+#include "support/test_data.h"
 #include "phantom/chest_phantom.h"
 #include "pipeline/analysis.h"
 
@@ -62,6 +63,27 @@ TEST_CASE("phantom series analysed end to end") {
   CHECK(result.report_json.find("2026-01-01T00:00:00Z") != std::string::npos);
   CHECK(result.report_html.find("<html") != std::string::npos);
   CHECK(result.volume.voxel_count() == series.phantom.volume.voxel_count());
+}
+
+// LIDC-IDRI-0001 and -0002 show no pneumonia: partial volume at the lung
+// surface, streak artefacts and nodules stay under the score floor.
+TEST_CASE("normal LIDC lungs score 0") {
+  for (const std::string name : {"ct/LIDC-IDRI-0001", "ct/LIDC-IDRI-0002"}) {
+    CAPTURE(name);
+    const auto folder = test::data_path(name);
+    if (!folder) continue;
+    std::vector<std::vector<std::uint8_t>> contents;
+    std::vector<InputFile> files;
+    for (const auto& path : test::list_files(*folder)) contents.push_back(test::read_file(path));
+    for (const auto& bytes : contents) files.push_back({"slice", bytes});
+
+    const AnalysisResult result = analyze_files(files);
+    REQUIRE(result.ok);
+    const double involvement = result.quantification.both.region.involvement.percent_of_lung.value_or(100.0);
+    MESSAGE(name << ": involvement " << involvement << " %, score " << result.quantification.both.severity_score);
+    CHECK(involvement < 0.5);
+    CHECK(result.quantification.both.severity_score == 0);
+  }
 }
 
 TEST_CASE("non-CT series refused") {

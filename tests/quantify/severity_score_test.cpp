@@ -10,7 +10,9 @@ TEST_SUITE("quantify") {
 
 TEST_CASE("zone score bin edges") {
   CHECK(zone_score_from_percent(0.0) == 0);
-  CHECK(zone_score_from_percent(1e-9) == 1);
+  CHECK(zone_score_from_percent(1e-9) == 0);
+  CHECK(zone_score_from_percent(0.49) == 0);
+  CHECK(zone_score_from_percent(0.5) == 1);
   CHECK(zone_score_from_percent(4.99) == 1);
   CHECK(zone_score_from_percent(5.0) == 2);
   CHECK(zone_score_from_percent(25.0) == 2);

@@ -90,6 +90,17 @@ TEST_CASE("html failed report") {
   CHECK_FALSE(contains(report.text, "Total severity score"));
 }
 
+TEST_CASE("html warns about undecoded slices") {
+  ReportInput input = box_report_input();
+  CHECK(write_report_html(input).text.find("Partial result") == std::string::npos);
+
+  input.load_diagnostics.push_back({DiagnosticCode::decode_failed, Severity::error, "slice-017.dcm",
+                                    "decoding the Pixel Data failed"});
+  const ReportText report = write_report_html(input);
+  REQUIRE(report.ok);
+  CHECK(report.text.find("Partial result: 1 slice(s) of the series could not be decoded") != std::string::npos);
+}
+
 TEST_CASE("html rejects bad timestamp") {
   ReportInput input = box_report_input();
   input.generated_at = "";

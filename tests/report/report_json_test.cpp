@@ -139,6 +139,21 @@ TEST_CASE("failed report validates") {
   CHECK(validate_json_schema(load_schema(), json).empty());
 }
 
+TEST_CASE("undecoded slice makes report partial") {
+  ReportInput input = box_report_input();
+  CHECK(parse_json(write_report_json(input).text).at("status").string == "complete");
+
+  input.load_diagnostics.push_back({DiagnosticCode::decode_failed, Severity::error, "slice-017.dcm",
+                                    "decoding the Pixel Data failed"});
+  const ReportText report = write_report_json(input);
+  REQUIRE(report.ok);
+  const JsonValue json = parse_json(report.text);
+  CHECK(json.at("status").string == "partial");
+  const std::vector<std::string> errors = validate_json_schema(load_schema(), json);
+  for (const std::string& message : errors) MESSAGE(message);
+  CHECK(errors.empty());
+}
+
 TEST_CASE("empty lung report validates") {
   ReportInput input = box_report_input();
   input.quantification.left = LungMeasures{};
