@@ -11,7 +11,8 @@
 //   or delete(), and until the heap
 //   grows (any call that allocates may grow it; the view then reads as
 //   length 0). Copy the data (view.slice()) to keep it, or ask for a new view.
-// - Everything else is returned as JavaScript values (copies).
+// - Everything else is returned as JavaScript values (copies), including the
+//   Uint8Arrays of keyImages() and masksNifti().
 // - A Session must be released with session.delete(); Embind objects are not
 //   garbage collected.
 #include <emscripten/bind.h>
@@ -35,7 +36,7 @@
 #include "parallel/parallel_for.h"
 #include "phantom/chest_phantom.h"
 #include "pipeline/analysis.h"
-#include "report/nifti_writer.h"
+#include "report/mask_export.h"
 
 namespace lunglens::wasm {
 namespace {
@@ -161,6 +162,7 @@ class Session {
     const int index = checked_index(index_value, "loadSeries");
     volume_.reset();
     segmentation_.reset();
+    key_images_.clear();
     val result = val::object();
     if (!scan_) scan();
     if (index < 0 || static_cast<std::size_t>(index) >= scan_->series.size()) {
@@ -198,32 +200,60 @@ class Session {
     const int index = checked_index(index_value, "analyze");
     volume_.reset();
     segmentation_.reset();
-    AnalysisOptions options;
+    key_images_.clear();
+    AnalysisOptions options = analysis_options(generated_at, progress);
     if (index >= 0) options.series_index = static_cast<std::size_t>(index);
-    options.generated_at = generated_at;
-    options.max_bytes = heap_bytes_available();
-    if (progress.typeOf().as<std::string>() == "function") {
-      options.progress = [&progress](AnalysisStage stage, int done, int total) {
-        const val answer = progress(std::string(stage_name(stage)), done, total);
-        return !(answer.typeOf().as<std::string>() == "boolean" && !answer.as<bool>());
-      };
+    return keep_result(analyze_files(input_files(), options));
+  }
+
+  // Runs segmentation, quantification and the report on the built-in
+  // synthetic chest phantom (default PhantomOptions), without the DICOM
+  // files. Takes and returns the same as analyze(); seriesIndex is 0.
+  val analyzeSample(const std::string& generated_at, const val& progress) {
+    volume_.reset();
+    segmentation_.reset();
+    key_images_.clear();
+    const AnalysisOptions options = analysis_options(generated_at, progress);
+    AnalysisResult analysis;
+    analysis.volume = generate_chest_phantom(PhantomOptions{}).volume;
+    const Geometry& g = analysis.volume.geometry;
+    SeriesSummary series;
+    series.description = "lunglens synthetic chest phantom";
+    series.slice_count = g.size[2];
+    series.columns = g.size[0];
+    series.rows = g.size[1];
+    series.spacing_mm = g.spacing_mm;
+    series.slice_step_mm = g.spacing_mm[2];
+    analyze_volume(analysis, series, options);
+    return keep_result(std::move(analysis));
+  }
+
+  // Key images of the last analysis: [{name, caption, width, height, png}],
+  // png a copied Uint8Array holding the PNG file.
+  val keyImages() const {
+    val images = val::array();
+    for (const KeyImage& image : key_images_) {
+      val object = val::object();
+      object.set("name", image.name);
+      object.set("caption", image.caption);
+      object.set("width", image.image.width);
+      object.set("height", image.image.height);
+      object.set("png", copy_to_js(image.png));
+      images.call<void>("push", object);
     }
+    return images;
+  }
 
-    AnalysisResult analysis = analyze_files(input_files(), options);
-    val result = val::object();
-    result.set("ok", analysis.ok);
-    result.set("seriesIndex", static_cast<double>(analysis.series_index));
-    result.set("reportJson", analysis.report_json);
-    result.set("reportHtml", analysis.report_html);
-    result.set("diagnostics", to_js(analysis.diagnostics));
-    val timings = val::object();
-    for (const auto& timing : analysis.timings) timings.set(std::string(stage_name(timing.stage)), timing.seconds);
-    result.set("timings", timings);
-
-    if (analysis.volume.voxel_count() > 0) volume_ = std::make_unique<HuVolume>(std::move(analysis.volume));
-    if (analysis.segmentation.lungs_found)
-      segmentation_ = std::make_unique<LungSegmentation>(std::move(analysis.segmentation));
-    return result;
+  // masks.nii of the last analysis (labels in report/mask_export.h) as a
+  // copied Uint8Array, or null when no lung was found.
+  val masksNifti() const {
+    if (!segmentation_) return val::null();
+    const NiftiFile nifti = write_mask_nifti(*segmentation_);
+    if (!nifti.ok) {
+      const std::string reason = nifti.diagnostics.empty() ? "unknown fault" : nifti.diagnostics.front().message;
+      val::global("Error").new_(std::string("masksNifti: ") + reason).throw_();
+    }
+    return copy_to_js(nifti.bytes);
   }
 
   // Zero-copy Uint8Array views of the last analysis' labels (LungLabel and
@@ -236,23 +266,6 @@ class Session {
   val lesionLabels() const {
     if (!segmentation_ || segmentation_->lesions.empty()) return val::null();
     return val(emscripten::typed_memory_view(segmentation_->lesions.size(), segmentation_->lesions.data()));
-  }
-
-  // NIfTI-1 bytes (a copied Uint8Array) of the last analysis' masks, one
-  // label per voxel as the CLI's masks.nii: 1 right lung, 2 left lung,
-  // 3 airway, 4 GGO, 5 consolidation (lesions over lungs). Null without lungs.
-  val masksNifti() const {
-    if (!segmentation_) return val::null();
-    const std::vector<std::uint8_t> mask = combined_mask(*segmentation_);
-    const NiftiFile nifti = write_nifti_labels(segmentation_->geometry, mask,
-                                               "lunglens: 1 R lung 2 L lung 3 airway 4 GGO 5 consolidation");
-    if (!nifti.ok) {
-      const std::string reason = nifti.diagnostics.empty() ? "unknown fault" : nifti.diagnostics.front().message;
-      val::global("Error").new_(std::string("masksNifti: ") + reason).throw_();
-    }
-    val bytes = val::global("Uint8Array").new_(nifti.bytes.size());
-    bytes.call<void>("set", val(emscripten::typed_memory_view(nifti.bytes.size(), nifti.bytes.data())));
-    return bytes;
   }
 
   bool hasVolume() const { return volume_ != nullptr; }
@@ -292,11 +305,13 @@ class Session {
   void freeVolume() {
     volume_.reset();
     segmentation_.reset();
+    key_images_.clear();
   }
 
   void clearFiles() {
     volume_.reset();
     segmentation_.reset();
+    key_images_.clear();
     scan_.reset();
     storage_.clear();
     names_.clear();
@@ -326,19 +341,41 @@ class Session {
     return root;
   }
 
-  static std::vector<std::uint8_t> combined_mask(const LungSegmentation& segmentation) {
-    std::vector<std::uint8_t> mask(segmentation.lungs.size(), 0);
-    for (std::size_t v = 0; v < mask.size(); ++v) {
-      const auto lung = static_cast<LungLabel>(segmentation.lungs[v]);
-      if (lung == LungLabel::right_lung) mask[v] = 1;
-      if (lung == LungLabel::left_lung) mask[v] = 2;
-      if (lung == LungLabel::airway) mask[v] = 3;
-      if (segmentation.lesions.empty()) continue;
-      const auto lesion = static_cast<LesionLabel>(segmentation.lesions[v]);
-      if (lesion == LesionLabel::ground_glass) mask[v] = 4;
-      if (lesion == LesionLabel::consolidation) mask[v] = 5;
+  AnalysisOptions analysis_options(const std::string& generated_at, const val& progress) const {
+    AnalysisOptions options;
+    options.generated_at = generated_at;
+    options.max_bytes = heap_bytes_available();
+    if (progress.typeOf().as<std::string>() == "function") {
+      options.progress = [progress](AnalysisStage stage, int done, int total) {
+        const val answer = progress(std::string(stage_name(stage)), done, total);
+        return !(answer.typeOf().as<std::string>() == "boolean" && !answer.as<bool>());
+      };
     }
-    return mask;
+    return options;
+  }
+
+  // Returns {ok, seriesIndex, reportJson, reportHtml, diagnostics, timings}
+  // and keeps the volume, labels and key images for the view methods.
+  val keep_result(AnalysisResult analysis) {
+    val result = val::object();
+    result.set("ok", analysis.ok);
+    result.set("seriesIndex", static_cast<double>(analysis.series_index));
+    result.set("reportJson", analysis.report_json);
+    result.set("reportHtml", analysis.report_html);
+    result.set("diagnostics", to_js(analysis.diagnostics));
+    val timings = val::object();
+    for (const auto& timing : analysis.timings) timings.set(std::string(stage_name(timing.stage)), timing.seconds);
+    result.set("timings", timings);
+
+    if (analysis.volume.voxel_count() > 0) volume_ = std::make_unique<HuVolume>(std::move(analysis.volume));
+    if (analysis.segmentation.lungs_found)
+      segmentation_ = std::make_unique<LungSegmentation>(std::move(analysis.segmentation));
+    key_images_ = std::move(analysis.key_images);
+    return result;
+  }
+
+  static val copy_to_js(const std::vector<std::uint8_t>& bytes) {
+    return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
   }
 
   std::vector<InputFile> input_files() const {
@@ -354,6 +391,7 @@ class Session {
   std::unique_ptr<ScanResult> scan_;
   std::unique_ptr<HuVolume> volume_;
   std::unique_ptr<LungSegmentation> segmentation_;
+  std::vector<KeyImage> key_images_;
 };
 
 std::string version() { return LUNGLENS_VERSION; }
@@ -382,8 +420,10 @@ EMSCRIPTEN_BINDINGS(lunglens) {
       .function("scan", &Session::scan)
       .function("loadSeries", &Session::loadSeries)
       .function("analyze", &Session::analyze)
+      .function("analyzeSample", &Session::analyzeSample)
       .function("lungLabels", &Session::lungLabels)
       .function("lesionLabels", &Session::lesionLabels)
+      .function("keyImages", &Session::keyImages)
       .function("masksNifti", &Session::masksNifti)
       .function("hasVolume", &Session::hasVolume)
       .function("geometry", &Session::geometry)

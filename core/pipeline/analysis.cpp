@@ -136,6 +136,7 @@ void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const A
   // Report.
   if (!report_progress(options, AnalysisStage::reporting, 0, 1)) return add_cancelled(result, AnalysisStage::reporting);
   start = Clock::now();
+  if (result.segmentation.lungs_found) result.key_images = render_key_images(result.volume, result.segmentation);
   ReportInput input;
   input.generated_at = options.generated_at;
   input.series = series;
@@ -143,6 +144,7 @@ void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const A
   input.segmentation_diagnostics = result.segmentation.diagnostics;
   input.segmentation_method = result.method;
   input.quantification = result.quantification;
+  input.key_images = result.key_images;
   const ReportText json = write_report_json(input);
   const ReportText html = write_report_html(input);
   append(result.diagnostics, json.diagnostics);

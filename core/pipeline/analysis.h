@@ -14,6 +14,7 @@
 #include "dicom/input_file.h"
 #include "dicom/series_scan.h"
 #include "quantify/lung_quantification.h"
+#include "report/key_image.h"
 #include "report/report_input.h"
 #include "segment/lung_labels.h"
 #include "segment/segment_options.h"
@@ -59,6 +60,7 @@ struct AnalysisResult {
   SegmentationMethod method;
   std::string report_json;  // Written whenever the series loaded, also with "status": "failed".
   std::string report_html;
+  std::vector<KeyImage> key_images;  // Rendered when lungs were found (see report/key_image.h).
   Diagnostics load_diagnostics;  // Findings of scanning and decoding.
   Diagnostics diagnostics;       // All findings, in stage order.
   std::vector<StageTiming> timings;

@@ -5,6 +5,7 @@
 #include "quantify/severity_score.h"
 #include "report/report_quantities.h"
 #include "report/text_encoding.h"
+#include "text/base64.h"
 
 #ifndef LUNGLENS_VERSION
 #define LUNGLENS_VERSION "unknown"
@@ -24,7 +25,10 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .score { font-size: 1.3em; font-weight: bold; }
 .muted { color: #555; font-size: 0.9em; }
 svg rect.bar { fill: #357; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } .disclaimer { background: none; } }
+figure.key-image { display: inline-block; width: calc(50% - 1.5em); margin: 0.5em 1em 0.5em 0; vertical-align: top; }
+figure.key-image img { width: 100%; height: auto; }
+figure.key-image figcaption { font-size: 0.85em; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg, figure { break-inside: avoid; } .disclaimer { background: none; } }
 @page { size: A4; margin: 15mm; }
 )";
 
@@ -173,6 +177,24 @@ void write_zone_table(Html& html, const LungQuantification& q) {
   html.element("p", "Zones are thirds of each lung's craniocaudal extent, not anatomical lobes.");
 }
 
+// Writes each key image as a PNG data: URL, so the page stays self-contained.
+void write_key_images(Html& html, const std::vector<KeyImage>& images) {
+  if (images.empty()) return;
+  html.element("h2", "Key images");
+  html.element("p", "Lung window; patient right on the image left. Outlines: right lung green, left lung blue. "
+                    "Overlays: GGO yellow, consolidation red.");
+  for (const KeyImage& image : images) {
+    html.raw("<figure class=\"key-image\"><img src=\"data:image/png;base64,");
+    html.raw(encode_base64(image.png));
+    html.raw("\" width=\"" + std::to_string(image.image.width) + "\" height=\"" + std::to_string(image.image.height) +
+             "\" alt=\"");
+    html.text(image.caption);
+    html.raw("\"><figcaption>");
+    html.text(image.caption);
+    html.raw("</figcaption></figure>\n");
+  }
+}
+
 void write_density_table(Html& html, const LungQuantification& q) {
   html.element("h2", "Density bands");
   html.raw("<table>\n");
@@ -302,6 +324,7 @@ ReportText write_report_html(const ReportInput& input) {
   if (input.quantification.ok) {
     write_lung_table(html, input.quantification);
     write_zone_table(html, input.quantification);
+    write_key_images(html, input.key_images);
     write_density_table(html, input.quantification);
     write_histogram(html, input.quantification.both.density.histogram);
   } else {

@@ -10,6 +10,7 @@
 #include "diagnostics/diagnostic.h"
 #include "dicom/series_scan.h"
 #include "quantify/lung_quantification.h"
+#include "report/key_image.h"
 #include "volume/geometry.h"
 
 namespace lunglens {
@@ -53,6 +54,7 @@ struct ReportInput {
   Diagnostics segmentation_diagnostics;  // LungSegmentation::diagnostics.
   SegmentationMethod segmentation_method;
   LungQuantification quantification;     // Its diagnostics appear as stage "quantify".
+  std::vector<KeyImage> key_images;      // Shown in the HTML page as embedded PNG; not in the JSON.
 };
 
 // Returns the report status: "failed" when the quantification was rejected,

@@ -8,21 +8,18 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "dicom/series_writer.h"
 #include "file_input.h"
 #include "phantom/chest_phantom.h"
 #include "pipeline/analysis.h"
-#include "report/nifti_writer.h"
-#include "segment/lung_labels.h"
+#include "report/mask_export.h"
 
 namespace lunglens::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Label values of the combined mask written as masks.nii.
-enum class MaskLabel : std::uint8_t { right_lung = 1, left_lung = 2, airway = 3, ground_glass = 4, consolidation = 5 };
 
 std::string utc_now_rfc3339() {
   const std::time_t now = std::time(nullptr);
@@ -39,47 +36,42 @@ bool write_file(const fs::path& path, const void* data, std::size_t size) {
   return static_cast<bool>(stream);
 }
 
-// One label per voxel: lesions over lungs, lungs over airway.
-std::vector<std::uint8_t> combined_mask(const LungSegmentation& segmentation) {
-  std::vector<std::uint8_t> mask(segmentation.lungs.size(), 0);
-  for (std::size_t v = 0; v < mask.size(); ++v) {
-    switch (static_cast<LungLabel>(segmentation.lungs[v])) {
-      case LungLabel::right_lung: mask[v] = static_cast<std::uint8_t>(MaskLabel::right_lung); break;
-      case LungLabel::left_lung: mask[v] = static_cast<std::uint8_t>(MaskLabel::left_lung); break;
-      case LungLabel::airway: mask[v] = static_cast<std::uint8_t>(MaskLabel::airway); break;
-      default: break;
-    }
-    if (!segmentation.lesions.empty()) {
-      const auto lesion = static_cast<LesionLabel>(segmentation.lesions[v]);
-      if (lesion == LesionLabel::ground_glass) mask[v] = static_cast<std::uint8_t>(MaskLabel::ground_glass);
-      if (lesion == LesionLabel::consolidation) mask[v] = static_cast<std::uint8_t>(MaskLabel::consolidation);
-    }
-  }
-  return mask;
-}
-
-// Draws "stage [#####     ] done/total" on stderr when it is a terminal.
+// Shows progress on stderr: a redrawn "stage [#####     ] done/total" bar
+// when stderr is a terminal, otherwise one line when a stage starts and one
+// when a stage of several steps ends, so logs stay readable.
 class ProgressBar {
  public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+  ProgressBar(bool enabled, bool terminal) : enabled_(enabled), terminal_(terminal) {}
 
   bool update(AnalysisStage stage, int done, int total) {
     if (!enabled_) return true;
+    const std::string name(stage_name(stage));
+    if (!terminal_) {
+      if (!current_ || *current_ != stage) std::fprintf(stderr, "lunglens: %s\n", name.c_str());
+      current_ = stage;
+      if (done == total && total > 1) std::fprintf(stderr, "lunglens: %s done (%d/%d)\n", name.c_str(), done, total);
+      return true;
+    }
+
     const int width = 30;
     const int filled = total > 0 ? done * width / total : 0;
-    std::fprintf(stderr, "\r%-12s [%.*s%*s] %d/%d", std::string(stage_name(stage)).c_str(), filled,
-                 "##############################", width - filled, "", done, total);
-    if (done == total && stage == AnalysisStage::reporting) std::fputc('\n', stderr);
+    std::fprintf(stderr, "\r%-12s [%.*s%*s] %d/%d", name.c_str(), filled, "##############################",
+                 width - filled, "", done, total);
     std::fflush(stderr);
+    drawn_ = true;
     return true;
   }
 
   void finish() {
-    if (enabled_) std::fputc('\n', stderr);
+    if (drawn_) std::fputc('\n', stderr);
+    drawn_ = false;
   }
 
  private:
   bool enabled_;
+  bool terminal_;
+  bool drawn_ = false;
+  std::optional<AnalysisStage> current_;
 };
 
 long peak_rss_bytes() {
@@ -114,7 +106,7 @@ int run_analyze(const AnalyzeArguments& arguments) {
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Analysis.
-  ProgressBar bar(!arguments.quiet && isatty(fileno(stderr)));
+  ProgressBar bar(!arguments.quiet, isatty(fileno(stderr)) != 0);
   AnalysisOptions options;
   options.generated_at = arguments.generated_at.empty() ? utc_now_rfc3339() : arguments.generated_at;
   if (arguments.series >= 0) options.series_index = static_cast<std::size_t>(arguments.series);
@@ -139,14 +131,21 @@ int run_analyze(const AnalyzeArguments& arguments) {
       return 1;
     }
   }
+  std::vector<std::string> written;
   if (result.segmentation.lungs_found) {
-    const auto mask = combined_mask(result.segmentation);
-    const NiftiFile nifti = write_nifti_labels(
-        result.volume.geometry, mask, "lunglens: 1 R lung 2 L lung 3 airway 4 GGO 5 consolidation");
+    const NiftiFile nifti = write_mask_nifti(result.segmentation);
     if (!nifti.ok || !write_file(out / "masks.nii", nifti.bytes.data(), nifti.bytes.size())) {
       std::fprintf(stderr, "lunglens: failed to write %s\n", (out / "masks.nii").c_str());
       return 1;
     }
+    written.push_back("masks.nii");
+  }
+  for (const KeyImage& image : result.key_images) {
+    if (image.png.empty() || !write_file(out / image.name, image.png.data(), image.png.size())) {
+      std::fprintf(stderr, "lunglens: failed to write %s\n", (out / image.name).c_str());
+      return 1;
+    }
+    written.push_back(image.name);
   }
 
   if (arguments.timing) {
@@ -174,8 +173,9 @@ int run_analyze(const AnalyzeArguments& arguments) {
               both.region.lung_volume_ml, result.quantification.right.region.lung_volume_ml,
               result.quantification.left.region.lung_volume_ml,
               both.region.involvement.percent_of_lung.value_or(0.0), both.severity_score);
-  std::printf("wrote %s, %s and %s\n", (out / "report.json").c_str(), (out / "report.html").c_str(),
-              (out / "masks.nii").c_str());
+  std::string names = "report.json, report.html";
+  for (const auto& name : written) names += ", " + name;
+  std::printf("wrote %s into %s\n", names.c_str(), out.c_str());
   return 0;
 }
 

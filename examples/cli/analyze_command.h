@@ -13,7 +13,7 @@ struct AnalyzeArguments {
   std::string output_folder = "lunglens-out";
   int series = -1;                 // -1 picks the chest CT.
   bool timing = false;             // Print one JSON line with stage times and peak memory.
-  bool quiet = false;              // No progress bar.
+  bool quiet = false;              // No progress output on stderr.
   std::string generated_at;        // RFC 3339 time for the report; empty uses the current UTC time.
 };
 

@@ -3,10 +3,10 @@
 //   lunglens analyze [PATH...] [options]  analyse a chest CT (or --sample)
 //     --sample            analyse the built-in synthetic chest phantom
 //     --out DIR           output folder (default lunglens-out): report.json,
-//                         report.html, masks.nii
+//                         report.html, masks.nii and key-*.png key images
 //     --series N          series index from `lunglens series` (default: the chest CT)
 //     --timing            print one JSON line with stage times and peak memory
-//     --quiet             no progress bar
+//     --quiet             no progress output (a bar on a terminal, stage lines otherwise)
 //     --generated-at TIME RFC 3339 time written into the report (default: now, UTC)
 //   lunglens series PATH...            list the image series and skipped files
 //   lunglens load PATH... [options]    decode one series to an HU volume

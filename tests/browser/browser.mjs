@@ -16,3 +16,17 @@ export function launchBrowser() {
     ],
   });
 }
+
+// Records requests to origins other than `origin`, console errors and
+// uncaught exceptions of `page`, so tests can assert that all stay empty.
+export function watchPage(page, origin) {
+  const watch = { foreignRequests: [], consoleErrors: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') watch.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => watch.consoleErrors.push(String(error)));
+  page.on('request', (request) => {
+    if (!request.url().startsWith(origin)) watch.foreignRequests.push(request.url());
+  });
+  return watch;
+}

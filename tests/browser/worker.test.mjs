@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../web/serve.mjs';
-import { chromiumPath, launchBrowser } from './browser.mjs';
+import { chromiumPath, launchBrowser, watchPage } from './browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataRoot = process.env.LUNGLENS_DATA ?? path.resolve(root, '..', 'shared', 'data');
@@ -20,15 +20,7 @@ async function runInWorker(isolation, files) {
     browser = await launchBrowser();
     const page = await browser.newPage();
     const origin = `http://127.0.0.1:${server.address().port}`;
-    const foreignRequests = [];
-    const consoleErrors = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(origin)) foreignRequests.push(request.url());
-    });
+    const { foreignRequests, consoleErrors } = watchPage(page, origin);
     await page.goto(`${origin}/tests/browser/fixtures/worker.html`);
     const isolated = await page.evaluate(() => self.crossOriginIsolated);
     const reply = await page.evaluate((input) => window.runWorker(input), files);

@@ -9,6 +9,7 @@
 
 #include "parallel/parallel_for.h"
 #include "phantom/chest_phantom.h"
+#include "support/phantom_truth.h"
 #include "volume/reorient.h"
 
 using namespace lunglens;
@@ -22,19 +23,6 @@ std::uint8_t code(PhantomLabel label) { return static_cast<std::uint8_t>(label);
 const Phantom& default_phantom() {
   static const Phantom phantom = generate_chest_phantom(PhantomOptions{});
   return phantom;
-}
-
-// Returns the label at the voxel nearest to an LPS point, or outside when
-// the point is off the grid.
-PhantomLabel label_at(const Phantom& phantom, const Vec3& lps) {
-  const Geometry& g = phantom.volume.geometry;
-  const Vec3 ijk = g.lps_to_index(lps);
-  std::array<std::int64_t, 3> index{};
-  for (int a = 0; a < 3; ++a) {
-    index[a] = std::llround(ijk[a]);
-    if (index[a] < 0 || index[a] >= g.size[a]) return PhantomLabel::outside;
-  }
-  return static_cast<PhantomLabel>(phantom.labels[g.linear_index(index[0], index[1], index[2])]);
 }
 
 // Returns the LPS centroid (mm) of the voxels carrying `label`.
@@ -73,15 +61,6 @@ HuStats label_hu(const Phantom& phantom, PhantomLabel label, double low, double 
   }
   if (stats.count > 0) stats.mean = sum / static_cast<double>(stats.count);
   return stats;
-}
-
-PhantomOptions small_options(PatientPosition position) {
-  PhantomOptions options;
-  options.matrix = 128;
-  options.pixel_spacing_mm = 3.0;
-  options.slice_thickness_mm = 5.0;
-  options.position = position;
-  return options;
 }
 
 HuVolume labels_as_volume(const Phantom& phantom) {
@@ -192,7 +171,7 @@ TEST_CASE("phantom grids of each position") {
   const std::array<PatientPosition, 3> positions{PatientPosition::hfs, PatientPosition::ffs, PatientPosition::hfp};
   for (int p = 0; p < 3; ++p) {
     CAPTURE(patient_position_code(positions[p]));
-    const Phantom phantom = generate_chest_phantom(small_options(positions[p]));
+    const Phantom phantom = generate_chest_phantom(test::small_phantom_options(positions[p]));
     CHECK(phantom.volume.geometry.axes == expected_axes[p]);
     CHECK(phantom.volume.geometry.size == std::array<std::int64_t, 3>{128, 128, 60});
 
@@ -213,13 +192,13 @@ TEST_CASE("phantom grids of each position") {
 }
 
 TEST_CASE("phantom positions share canonical volume") {
-  const Phantom hfs = generate_chest_phantom(small_options(PatientPosition::hfs));
+  const Phantom hfs = generate_chest_phantom(test::small_phantom_options(PatientPosition::hfs));
   const HuVolume hfs_hu = reorient_to_canonical(hfs.volume);
   const HuVolume hfs_labels = reorient_to_canonical(labels_as_volume(hfs));
 
   for (const PatientPosition position : {PatientPosition::ffs, PatientPosition::hfp}) {
     CAPTURE(patient_position_code(position));
-    const Phantom other = generate_chest_phantom(small_options(position));
+    const Phantom other = generate_chest_phantom(test::small_phantom_options(position));
     const HuVolume other_hu = reorient_to_canonical(other.volume);
     const HuVolume other_labels = reorient_to_canonical(labels_as_volume(other));
     CHECK(other_hu.geometry.origin_mm == hfs_hu.geometry.origin_mm);
@@ -267,7 +246,7 @@ TEST_CASE("phantom truth independent of grid") {
 }
 
 TEST_CASE("phantom lesion load") {
-  PhantomOptions options = small_options(PatientPosition::hfs);
+  PhantomOptions options = test::small_phantom_options(PatientPosition::hfs);
   const PhantomTruth normal = generate_chest_phantom(options).truth;
 
   options.lesion_load = 0.0;
@@ -292,7 +271,7 @@ TEST_CASE("phantom lesion load") {
 }
 
 TEST_CASE("phantom is deterministic") {
-  const PhantomOptions options = small_options(PatientPosition::ffs);
+  const PhantomOptions options = test::small_phantom_options(PatientPosition::ffs);
   const Phantom a = generate_chest_phantom(options);
   set_thread_count(1);
   const Phantom b = generate_chest_phantom(options);
@@ -373,7 +352,7 @@ TEST_CASE("phantom lung shape") {
   auto lung_floor_z = [&](double x, double y) {
     for (std::int64_t k = 0; k < g.size[2]; ++k) {
       const double z = g.index_to_lps({0.0, 0.0, static_cast<double>(k)})[2];
-      const PhantomLabel label = label_at(phantom, {x, y, z});
+      const PhantomLabel label = test::phantom_label_at(phantom, {x, y, z});
       if (label == PhantomLabel::right_lung || label == PhantomLabel::left_lung) return z;
     }
     return std::numeric_limits<double>::quiet_NaN();
@@ -388,14 +367,14 @@ TEST_CASE("phantom lung shape") {
   CHECK(right_recess < right_dome - 50.0);
 
   // Rounded apex: lung reaches higher posteriorly-medially than laterally.
-  CHECK(label_at(phantom, {-55.0, 10.0, 130.0}) == PhantomLabel::right_lung);
-  CHECK(label_at(phantom, {55.0, 10.0, 130.0}) == PhantomLabel::left_lung);
-  CHECK(label_at(phantom, {-125.0, 10.0, 130.0}) != PhantomLabel::right_lung);
-  CHECK(label_at(phantom, {-55.0, 10.0, 145.0}) != PhantomLabel::right_lung);
+  CHECK(test::phantom_label_at(phantom, {-55.0, 10.0, 130.0}) == PhantomLabel::right_lung);
+  CHECK(test::phantom_label_at(phantom, {55.0, 10.0, 130.0}) == PhantomLabel::left_lung);
+  CHECK(test::phantom_label_at(phantom, {-125.0, 10.0, 130.0}) != PhantomLabel::right_lung);
+  CHECK(test::phantom_label_at(phantom, {-55.0, 10.0, 145.0}) != PhantomLabel::right_lung);
 
   // The main bronchi reach into each lung.
-  CHECK(label_at(phantom, {-36.0, 14.0, 5.0}) == PhantomLabel::airway);
-  CHECK(label_at(phantom, {44.0, 20.0, 9.0}) == PhantomLabel::airway);
+  CHECK(test::phantom_label_at(phantom, {-36.0, 14.0, 5.0}) == PhantomLabel::airway);
+  CHECK(test::phantom_label_at(phantom, {44.0, 20.0, 9.0}) == PhantomLabel::airway);
 }
 
 TEST_CASE("phantom rejects invalid options") {

@@ -2,48 +2,12 @@
 
 #include "phantom/chest_phantom.h"
 #include "quantify/quantify.h"
+#include "support/phantom_truth.h"
 
 using namespace lunglens;
 
-namespace {
-
-// Maps the phantom's truth labels onto the segmentation label contract.
-LungSegmentation segmentation_from_truth(const Phantom& phantom) {
-  LungSegmentation segmentation;
-  segmentation.geometry = phantom.volume.geometry;
-  segmentation.lungs.assign(phantom.labels.size(), 0);
-  segmentation.lesions.assign(phantom.labels.size(), 0);
-  segmentation.lungs_found = true;
-
-  const auto set = [&](std::size_t index, LungLabel lung, LesionLabel lesion) {
-    segmentation.lungs[index] = static_cast<std::uint8_t>(lung);
-    segmentation.lesions[index] = static_cast<std::uint8_t>(lesion);
-  };
-  for (std::size_t index = 0; index < phantom.labels.size(); ++index) {
-    switch (static_cast<PhantomLabel>(phantom.labels[index])) {
-      case PhantomLabel::right_lung: set(index, LungLabel::right_lung, LesionLabel::none); break;
-      case PhantomLabel::left_lung: set(index, LungLabel::left_lung, LesionLabel::none); break;
-      case PhantomLabel::airway: set(index, LungLabel::airway, LesionLabel::none); break;
-      case PhantomLabel::ggo_right: set(index, LungLabel::right_lung, LesionLabel::ground_glass); break;
-      case PhantomLabel::ggo_left: set(index, LungLabel::left_lung, LesionLabel::ground_glass); break;
-      case PhantomLabel::consolidation_right: set(index, LungLabel::right_lung, LesionLabel::consolidation); break;
-      case PhantomLabel::consolidation_left: set(index, LungLabel::left_lung, LesionLabel::consolidation); break;
-      default: break;
-    }
-  }
-  return segmentation;
-}
-
-PhantomOptions small_phantom(PatientPosition position) {
-  PhantomOptions options;
-  options.matrix = 128;
-  options.pixel_spacing_mm = 3.0;
-  options.slice_thickness_mm = 5.0;
-  options.position = position;
-  return options;
-}
-
-}  // namespace
+using test::segmentation_from_phantom_truth;
+using test::small_phantom_options;
 
 TEST_SUITE("quantify") {
 
@@ -51,8 +15,8 @@ TEST_CASE("quantify phantom truth volumes") {
   std::optional<LungQuantification> reference;
   for (const PatientPosition position : {PatientPosition::hfs, PatientPosition::ffs, PatientPosition::hfp}) {
     CAPTURE(patient_position_code(position));
-    const Phantom phantom = generate_chest_phantom(small_phantom(position));
-    const LungQuantification q = quantify(phantom.volume, segmentation_from_truth(phantom));
+    const Phantom phantom = generate_chest_phantom(small_phantom_options(position));
+    const LungQuantification q = quantify(phantom.volume, segmentation_from_phantom_truth(phantom));
     REQUIRE(q.ok);
     const PhantomTruth& truth = phantom.truth;
 

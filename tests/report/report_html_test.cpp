@@ -39,6 +39,29 @@ TEST_CASE("html is self-contained") {
   CHECK(contains(report.text, "@media print"));
 }
 
+TEST_CASE("html embeds key images as data urls") {
+  ReportInput input = box_report_input();
+  KeyImage key;
+  key.name = "key-axial-upper.png";
+  key.caption = "Axial slice <upper>";
+  key.image = RgbImage(2, 1);
+  key.png = {0x89, 'P', 'N', 'G'};
+  input.key_images.push_back(key);
+
+  const ReportText report = write_report_html(input);
+  REQUIRE(report.ok);
+  CHECK(contains(report.text, "<h2>Key images</h2>"));
+  CHECK(contains(report.text, "<img src=\"data:image/png;base64,iVBORw==\" width=\"2\" height=\"1\""));
+  CHECK(contains(report.text, "<figcaption>Axial slice &lt;upper&gt;</figcaption>"));
+  CHECK_FALSE(contains(report.text, "http"));
+}
+
+TEST_CASE("html without key images has no section") {
+  const ReportText report = write_report_html(box_report_input());
+  REQUIRE(report.ok);
+  CHECK_FALSE(contains(report.text, "Key images"));
+}
+
 TEST_CASE("html states it is not certified") {
   const ReportText report = write_report_html(box_report_input());
   REQUIRE(report.ok);
