@@ -1,6 +1,9 @@
 #include "pipeline/analysis.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <new>
 #include <tuple>
@@ -36,7 +39,9 @@ constexpr double kMinZoneCoverageMm = 100.0;
 void add_coverage_warning(AnalysisResult& result) {
   for (const LungMeasures* lung : {&result.quantification.right, &result.quantification.left}) {
     if (!lung->z_extent) continue;
-    const double height_mm = lung->z_extent->height_mm();
+    // Voxel centres span height_mm; the slab adds one slice step along z.
+    const Geometry& geometry = result.volume.geometry;
+    const double height_mm = lung->z_extent->height_mm() + geometry.spacing_mm[2] * std::abs(geometry.axes[2][2]);
     if (height_mm >= kMinZoneCoverageMm) continue;
 
     // Kept with the quantification, so the report shows it beside the scores.
@@ -70,13 +75,25 @@ std::string_view stage_name(AnalysisStage stage) {
 
 std::optional<std::size_t> choose_chest_series(const ScanResult& scan) {
   std::optional<std::size_t> best;
+  // Ties (single images of several series, say) go to a description that
+  // names the chest, then to the smallest SeriesInstanceUID, so the choice
+  // does not depend on the order the files came in.
+  auto names_chest = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* word : {"chest", "thorax", "thx", "lung"})
+      if (text.find(word) != std::string::npos) return true;
+    return false;
+  };
   auto rank = [&](std::size_t s) {
     const SeriesInfo& series = scan.series[s];
     return std::make_tuple(series.modality == "CT", series.slices.size(),
-                           series.geometry.size[0] * series.geometry.size[1]);
+                           series.geometry.size[0] * series.geometry.size[1], names_chest(series.description));
   };
-  for (std::size_t s = 0; s < scan.series.size(); ++s)
-    if (!best || rank(s) > rank(*best)) best = s;
+  for (std::size_t s = 0; s < scan.series.size(); ++s) {
+    if (!best || rank(s) > rank(*best) ||
+        (rank(s) == rank(*best) && scan.series[s].series_instance_uid < scan.series[*best].series_instance_uid))
+      best = s;
+  }
   return best;
 }
 
@@ -104,6 +121,10 @@ SegmentationMethod classical_method(const SegmentOptions& o) {
       {"dependent_band", o.dependent_band_mm, "mm", 1},
       {"vessel_radius", o.vessel_radius_mm, "mm", 2},
       {"min_lesion", o.min_lesion_ml, "mL", 3},
+      {"dense_lung_max", o.dense_lung_max_hu, "HU", 0},
+      {"dense_lung_clearance", o.dense_lung_clearance_mm, "mm", 1},
+      {"partial_volume_depth", o.partial_volume_depth_mm, "mm", 1},
+      {"partial_volume_max_fraction", o.partial_volume_max_fraction, "1", 2},
       {"consolidation_core_radius", o.consolidation_core_radius_mm, "mm", 1},
       {"consolidation_margin", o.consolidation_margin_mm, "mm", 1},
   };
@@ -114,12 +135,18 @@ void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const A
   result.method = classical_method(options.segment);
 
   // Segmentation.
-  if (!report_progress(options, AnalysisStage::segmenting, 0, 1)) return add_cancelled(result, AnalysisStage::segmenting);
+  if (!report_progress(options, AnalysisStage::segmenting, 0, kSegmentSteps))
+    return add_cancelled(result, AnalysisStage::segmenting);
   auto start = Clock::now();
-  result.segmentation = segment_lungs(result.volume, options.segment);
+  const auto segment_progress = [&options](int step, int steps) {
+    return report_progress(options, AnalysisStage::segmenting, step, steps);
+  };
+  result.segmentation = segment_lungs(result.volume, options.segment, segment_progress);
   result.timings.push_back({AnalysisStage::segmenting, seconds_since(start)});
+  const bool cancelled = std::any_of(result.segmentation.diagnostics.begin(), result.segmentation.diagnostics.end(),
+                                     [](const Diagnostic& d) { return d.code == DiagnosticCode::cancelled; });
+  if (cancelled) return add_cancelled(result, AnalysisStage::segmenting);
   append(result.diagnostics, result.segmentation.diagnostics);
-  if (!report_progress(options, AnalysisStage::segmenting, 1, 1)) return add_cancelled(result, AnalysisStage::segmenting);
 
   // Quantification (also when no lung was found: it then returns ok false
   // with the reason, and the report status is "failed").

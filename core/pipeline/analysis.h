@@ -41,7 +41,8 @@ struct AnalysisOptions {
   std::int64_t max_bytes = 0;
 
   // Called with (stage, done, total); return false to cancel. Decoding reports
-  // every slice, the other stages report their start (0, 1) and end (1, 1).
+  // every slice, segmenting each of its kSegmentSteps steps (0 at the start),
+  // the other stages their start (0, 1) and end (1, 1).
   std::function<bool(AnalysisStage, int, int)> progress;
 };
 
@@ -67,8 +68,9 @@ struct AnalysisResult {
 };
 
 // Returns the index of the series most likely to be the chest CT: modality
-// CT first, then the most slices, then the largest in-plane matrix; empty when
-// the scan found no series.
+// CT first, then the most slices, then the largest in-plane matrix, then a
+// description naming the chest, then the smallest SeriesInstanceUID; empty
+// when the scan found no series.
 std::optional<std::size_t> choose_chest_series(const ScanResult& scan);
 
 // Returns the parameters of the classical engine as report entries.

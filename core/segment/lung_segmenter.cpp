@@ -66,7 +66,16 @@ void add_error(LungSegmentation& result, DiagnosticCode code, std::string messag
 
 // Segments `whole` (already checked to be HU); returns the canonical labels
 // and lesions, or false after adding a diagnostic.
-bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, LungSegmentation& result,
+// Reports the end of `step`; false (after adding the diagnostic) cancels.
+bool step_done(const SegmentProgress& progress, int step, LungSegmentation& result) {
+  if (!progress || progress(step, kSegmentSteps)) return true;
+  add_error(result, DiagnosticCode::cancelled, "segmentation cancelled after step " + std::to_string(step) + " of " +
+                                                   std::to_string(kSegmentSteps));
+  return false;
+}
+
+bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, const SegmentProgress& progress,
+                       LungSegmentation& result,
                        std::vector<std::uint8_t>& whole_labels, std::vector<std::uint8_t>& whole_lesions) {
   // 2a. Body outline; everything after works inside the body's bounding box.
   const Mask whole_body = body_mask(whole, options);
@@ -80,6 +89,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   const CanonicalCt full = crop_ct(whole, body_box);
   const Mask full_body = crop(whole_body, whole.geometry, body_box);
   const Mask full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
+
+  if (!step_done(progress, 1, result)) return false;
 
   // 2b. The air inside the body, and dense lung: voxels of
   // lung_air_max_hu..dense_lung_max_hu farther than dense_lung_clearance_mm
@@ -98,6 +109,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   Mask full_lung_like(full.hu.size());
   for (std::size_t v = 0; v < full_air.size(); ++v) full_lung_like[v] = full_air[v] || !near_tissue[v];
 
+  if (!step_done(progress, 2, result)) return false;
+
   // 3. Lung candidates; later steps work inside their bounding box.
   const LungCandidates candidates = select_lung_candidates(full_lung_like, full_body, full, options);
   if (candidates.count == 0) {
@@ -109,6 +122,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   const Mask body = crop(full_body, full.geometry, box);
   const Mask air = crop(full_air, full.geometry, box);
   Mask lungs = crop(candidates.lungs, full.geometry, box);
+
+  if (!step_done(progress, 3, result)) return false;
 
   // 4. Airways out of the lungs.
   const AirwayResult airway = find_airway(ct, lungs, body, air, options);
@@ -123,6 +138,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
                                   "trachea not found in the upper slices; airways stay inside the lung masks"});
   }
 
+  if (!step_done(progress, 4, result)) return false;
+
   // 5. Right and left.
   const LungSplit split = split_lungs(lungs, body, ct);
   if (split.lung_count == 0) {
@@ -133,12 +150,16 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   if (split.lung_count == 1)
     result.diagnostics.push_back({DiagnosticCode::single_lung, Severity::warning, "", split.note});
 
+  if (!step_done(progress, 5, result)) return false;
+
   // 6. Follow the pleura, then label the airway.
   std::vector<std::uint8_t> labels = split.labels;
   const Mask chest_wall = crop(full_chest_wall, full.geometry, box);
   refine_to_pleura(labels, ct, body, chest_wall, airway.airway, options);
   for (std::size_t v = 0; v < labels.size(); ++v)
     if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
+
+  if (!step_done(progress, 6, result)) return false;
 
   // 7. Lesions.
   const std::vector<std::uint8_t> lesions = detect_lesions(labels, ct, options);
@@ -156,7 +177,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
 
 }  // namespace
 
-LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& options) {
+LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& options,
+                               const SegmentProgress& progress) {
   LungSegmentation result;
   result.geometry = volume.geometry;
   if (const std::string fault = check_buffers(volume); !fault.empty()) {
@@ -181,7 +203,7 @@ LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& opt
 
     std::vector<std::uint8_t> labels;
     std::vector<std::uint8_t> lesions;
-    if (segment_canonical(ct, options, result, labels, lesions)) {
+    if (segment_canonical(ct, options, progress, result, labels, lesions) && step_done(progress, 7, result)) {
       result.lungs = to_acquisition_grid(labels, ct);
       result.lesions = to_acquisition_grid(lesions, ct);
       result.lungs_found = true;

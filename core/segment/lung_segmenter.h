@@ -1,6 +1,8 @@
 // Classical lung, airway and lesion segmentation of a chest CT in HU.
 #pragma once
 
+#include <functional>
+
 #include "segment/lung_labels.h"
 #include "segment/segment_options.h"
 #include "volume/volume.h"
@@ -22,6 +24,12 @@ namespace lunglens {
 //  5. Right/left split (separate components, or erosion until two cores).
 //  6. Each lung extended to the pleura over dense surface lesions, holes filled.
 //  7. GGO and consolidation with vessels removed.
-LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& options = {});
+//
+// `progress`, when set, is called with (step, kSegmentSteps) after each step;
+// returning false stops the segmentation with a "cancelled" error.
+inline constexpr int kSegmentSteps = 7;
+using SegmentProgress = std::function<bool(int, int)>;
+LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& options = {},
+                               const SegmentProgress& progress = {});
 
 }  // namespace lunglens

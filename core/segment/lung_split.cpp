@@ -119,14 +119,20 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     return split;
   }
 
-  // 3. A single lung: its side relative to the body midline.
-  const double lung_i = mean_i(lungs, geometry);
-  const std::uint8_t side = lung_i > body_i ? kLeft : kRight;
-  for (std::size_t v = 0; v < lungs.size(); ++v)
-    if (lungs[v]) split.labels[v] = side;
-  split.lung_count = 1;
-  split.note = std::string("only one lung found (the ") + (side == kLeft ? "left" : "right") +
-               "); the air region did not separate into two lungs";
+  // 3. No two lungs to separate: each component goes to its own side of the
+  // body midline (pieces of one lung, or lung bases behind the liver and
+  // spleen that are too unequal for step 1).
+  std::vector<std::uint8_t> side(components.count() + 1, 0);
+  bool right_seen = false, left_seen = false;
+  for (std::int32_t c = 1; c <= components.count(); ++c) {
+    side[c] = centre_i(c) > body_i ? kLeft : kRight;
+    (side[c] == kLeft ? left_seen : right_seen) = true;
+  }
+  for (std::size_t v = 0; v < lungs.size(); ++v) split.labels[v] = side[components.labels[v]];
+  split.lung_count = right_seen && left_seen ? 2 : 1;
+  if (split.lung_count == 1)
+    split.note = std::string("only one lung found (the ") + (left_seen ? "left" : "right") +
+                 "); the air region did not separate into two lungs";
   return split;
 }
 

@@ -119,6 +119,44 @@ TEST_CASE("cancel during decoding") {
   CHECK(has_code(result.diagnostics, DiagnosticCode::cancelled));
 }
 
+TEST_CASE("cancel during segmenting stops early") {
+  const PhantomSeries series = make_phantom_series();
+  AnalysisOptions options;
+  int last_step = -1;
+  options.progress = [&](AnalysisStage stage, int done, int) {
+    if (stage != AnalysisStage::segmenting) return true;
+    last_step = done;
+    return done < 2;
+  };
+  const AnalysisResult result = analyze_files(series.files(), options);
+  CHECK_FALSE(result.ok);
+  CHECK(has_code(result.diagnostics, DiagnosticCode::cancelled));
+  CHECK(last_step == 2);
+  CHECK(result.timings.back().stage == AnalysisStage::segmenting);
+}
+
+TEST_CASE("chest series tie broken by order-free rules") {
+  ScanResult scan;
+  scan.series.resize(3);
+  for (SeriesInfo& series : scan.series) {
+    series.modality = "CT";
+    series.slices.resize(1);
+    series.geometry.size = {512, 512, 1};
+  }
+  scan.series[0].series_instance_uid = "1.2.3.9";
+  scan.series[0].description = "Body 1.0 CE";
+  scan.series[1].series_instance_uid = "1.2.3.5";
+  scan.series[1].description = "ABD 2.5MM";
+  scan.series[2].series_instance_uid = "1.2.3.7";
+  scan.series[2].description = "CHEST 2.5 MM";
+  CHECK(choose_chest_series(scan) == std::optional<std::size_t>{2});
+
+  scan.series[2].description = "ABD 5MM";
+  CHECK(choose_chest_series(scan) == std::optional<std::size_t>{1});
+  std::swap(scan.series[0], scan.series[1]);
+  CHECK(choose_chest_series(scan) == std::optional<std::size_t>{0});
+}
+
 TEST_CASE("chest series chosen among several") {
   SeriesWriterOptions small_options;
   small_options.series_instance_uid = "1.2.826.0.1.3680043.10.1234.77";

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -219,10 +220,10 @@ TEST_CASE("segmenter finds no lung in soft tissue") {
   CHECK(segmentation.diagnostics.front().message.find("no lung found") != std::string::npos);
 }
 
-// Dense disease can leave one lung as two air pieces. Both lie on the
-// patient's right of the body midline (i grows towards the patient's left),
-// so both are right lung and no left lung is invented.
-TEST_CASE("two pieces of one lung stay one side") {
+// A 128 x 128 x 4 voxel body (40 HU, 2.5 mm voxels, air outside) holding
+// lung discs of -850 HU, each {x, y, radius} in voxels from the image centre
+// (x towards the patient's left, y towards posterior).
+HuVolume body_with_discs(std::initializer_list<std::array<double, 3>> discs) {
   HuVolume volume;
   volume.geometry.size = {128, 128, 4};
   volume.geometry.spacing_mm = {2.5, 2.5, 2.5};
@@ -231,10 +232,18 @@ TEST_CASE("two pieces of one lung stay one side") {
       for (std::int64_t i = 0; i < 128; ++i) {
         const double x = double(i - 64), y = double(j - 64);
         const bool body = (x / 56.0) * (x / 56.0) + (y / 40.0) * (y / 40.0) < 1.0;
-        const bool upper_piece = (x + 30.0) * (x + 30.0) + (y + 12.0) * (y + 12.0) < 100.0;
-        const bool lower_piece = (x + 30.0) * (x + 30.0) + (y - 12.0) * (y - 12.0) < 64.0;
-        volume.int16_hu.push_back(static_cast<std::int16_t>(!body ? -1000 : upper_piece || lower_piece ? -850 : 40));
+        bool lung = false;
+        for (const auto& [cx, cy, r] : discs) lung = lung || (x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r;
+        volume.int16_hu.push_back(static_cast<std::int16_t>(!body ? -1000 : lung ? -850 : 40));
       }
+  return volume;
+}
+
+// Dense disease can leave one lung as two air pieces. Both lie on the
+// patient's right of the body midline (i grows towards the patient's left),
+// so both are right lung and no left lung is invented.
+TEST_CASE("two pieces of one lung stay one side") {
+  const HuVolume volume = body_with_discs({{-30.0, -12.0, 10.0}, {-30.0, 12.0, 8.0}});
 
   const LungSegmentation segmentation = segment_lungs(volume);
   REQUIRE(segmentation.lungs_found);
@@ -243,6 +252,21 @@ TEST_CASE("two pieces of one lung stay one side") {
   CHECK(measured.right_ml == doctest::Approx(pieces_ml).epsilon(0.1));
   CHECK(measured.left_ml == 0.0);
   CHECK(has_code(segmentation, DiagnosticCode::single_lung));
+}
+
+// Lung bases behind the liver and spleen can be very unequal; each piece
+// still keeps its own side of the body midline.
+TEST_CASE("unequal pieces keep their sides") {
+  // Patient right at lower i; the left disc has 11 times the area.
+  const HuVolume volume = body_with_discs({{-30.0, 0.0, 5.5}, {30.0, 0.0, 18.0}});
+
+  const LungSegmentation segmentation = segment_lungs(volume);
+  REQUIRE(segmentation.lungs_found);
+  const Measured measured = measure(segmentation);
+  const double voxel_ml = 2.5 * 2.5 * 2.5 / 1000.0;
+  CHECK(measured.right_ml == doctest::Approx(std::acos(-1.0) * 30.25 * 4 * voxel_ml).epsilon(0.15));
+  CHECK(measured.left_ml == doctest::Approx(std::acos(-1.0) * 324.0 * 4 * voxel_ml).epsilon(0.1));
+  CHECK_FALSE(has_code(segmentation, DiagnosticCode::single_lung));
 }
 
 TEST_CASE("coronal and sagittal images refused") {

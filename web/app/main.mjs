@@ -342,7 +342,9 @@ function wireViewer() {
   }
   $('overlay-opacity').addEventListener('input', (event) => viewer.setOverlays({ opacity: Number(event.target.value) }));
   document.addEventListener('keydown', (event) => {
-    if (event.target instanceof HTMLInputElement && event.target.type !== 'checkbox' && event.target.type !== 'radio') return;
+    // Arrow keys on a series radio button or a slider belong to that control.
+    if (event.target instanceof HTMLInputElement && event.target.type !== 'checkbox') return;
+    if (event.target instanceof HTMLSelectElement || event.target instanceof HTMLTextAreaElement) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (viewer.handleKey(event)) event.preventDefault();
   });
