@@ -242,6 +242,11 @@ LoadResult load_series(const ScanResult& scan, std::size_t series_index, std::sp
     result.volume.padding_mask.clear();
     result.volume.padding_mask.shrink_to_fit();
   }
+  if (series.has_padding_value && !any_flagged)
+    result.diagnostics.push_back(Diagnostic{
+        DiagnosticCode::pixel_padding, Severity::warning, "",
+        "PixelPaddingValue is declared but no voxel stores it, so nothing is flagged as padding: the area "
+        "outside the scan field keeps its stored value as HU"});
   result.ok = true;
   return result;
 }

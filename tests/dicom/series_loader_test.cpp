@@ -264,6 +264,21 @@ TEST_CASE("padding value and range") {
   CHECK(flagged_voxels(loaded.volume) == 2);
 }
 
+TEST_CASE("declared padding that no voxel stores warns") {
+  SliceSpec spec = slice_with(0xFC00);  // -1024 stored everywhere.
+  spec.padding_value = 63536;           // -2000 declared.
+  FileSet set;
+  set.add("s.dcm", build_dicom(spec));
+  const LoadResult loaded = load_first(set);
+  REQUIRE(loaded.ok);
+  CHECK(flagged_voxels(loaded.volume) == 0);
+  const auto warning = std::find_if(loaded.diagnostics.begin(), loaded.diagnostics.end(), [](const Diagnostic& d) {
+    return d.code == DiagnosticCode::pixel_padding && d.severity == Severity::warning;
+  });
+  REQUIRE(warning != loaded.diagnostics.end());
+  CHECK(warning->message.find("no voxel stores it") != std::string::npos);
+}
+
 TEST_CASE("missing slice filled and flagged") {
   auto specs = axial_series(5, 2.0);
   specs.erase(specs.begin() + 2);
