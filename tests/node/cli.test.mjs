@@ -198,7 +198,7 @@ test('cli progress bar on a terminal', (t) => {
   const folder = scratchFolder(t);
   const command = [process.execPath, cli, 'analyze', '--sample', '--engine', 'wasm', '--out', folder].join(' ');
   const output = execFileSync('/usr/bin/script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
-  assert.match(output, /\rsegmenting {3}\[#{30}\] 1\/1/);
+  assert.match(output, /\rsegmenting {3}\[#{30}\] 7\/7/);
   assert.doesNotMatch(output, /lunglens: segmenting/);
 });
 
