@@ -46,26 +46,48 @@ std::vector<std::vector<FrameRef>> position_groups(std::vector<FrameRef> frames)
   return groups;
 }
 
-// Removes frames whose file is byte-identical to an earlier frame's file at
-// the same position (the same file given twice).
+// Removes second copies at the same position: frames whose file is
+// byte-identical to an earlier frame's file (the same file given twice), and
+// frames with the SOPInstanceUID and frame number of an earlier one (a copy
+// of the same instance, e.g. truncated); of two such copies the larger file
+// stays, since a cut copy is the smaller one.
 std::vector<FrameRef> drop_identical(std::vector<FrameRef> frames, std::span<const InputFile> files,
                                      Diagnostics& diagnostics) {
   std::vector<FrameRef> kept;
   for (auto& group : position_groups(std::move(frames))) {
     std::vector<FrameRef> unique;
     for (const FrameRef& frame : group) {
-      const auto duplicate = std::find_if(unique.begin(), unique.end(), [&](const FrameRef& other) {
+      const auto identical = std::find_if(unique.begin(), unique.end(), [&](const FrameRef& other) {
         return other.file->content_hash == frame.file->content_hash &&
                other.frame->frame_index == frame.frame->frame_index &&
                same_bytes(files[other.file->file_index], files[frame.file->file_index]);
       });
-      if (duplicate == unique.end()) {
+      if (identical != unique.end()) {
+        diagnostics.push_back(Diagnostic{DiagnosticCode::duplicate_slice_dropped, Severity::warning,
+                                         frame.file->file_name,
+                                         "byte-identical to " + identical->file->file_name + "; dropped"});
+        continue;
+      }
+
+      const auto same_instance = std::find_if(unique.begin(), unique.end(), [&](const FrameRef& other) {
+        return !frame.file->sop_instance_uid.empty() && other.file->sop_instance_uid == frame.file->sop_instance_uid &&
+               other.frame->frame_index == frame.frame->frame_index;
+      });
+      if (same_instance == unique.end()) {
         unique.push_back(frame);
         continue;
       }
-      diagnostics.push_back(Diagnostic{DiagnosticCode::duplicate_slice_dropped, Severity::warning,
-                                       frame.file->file_name,
-                                       "byte-identical to " + duplicate->file->file_name + "; dropped"});
+      const std::size_t frame_bytes = files[frame.file->file_index].bytes.size();
+      const std::size_t other_bytes = files[same_instance->file->file_index].bytes.size();
+      const FrameRef dropped = frame_bytes > other_bytes ? *same_instance : frame;
+      const FrameRef staying = frame_bytes > other_bytes ? frame : *same_instance;
+      *same_instance = staying;
+      diagnostics.push_back(Diagnostic{
+          DiagnosticCode::duplicate_slice_dropped, Severity::warning, dropped.file->file_name,
+          "another copy of the same instance (SOPInstanceUID " + frame.file->sop_instance_uid + ") as " +
+              staying.file->file_name + " with different bytes; the smaller copy (" +
+              std::to_string(std::min(frame_bytes, other_bytes)) + " of " +
+              std::to_string(std::max(frame_bytes, other_bytes)) + " bytes, possibly truncated) was dropped"});
     }
     kept.insert(kept.end(), unique.begin(), unique.end());
   }

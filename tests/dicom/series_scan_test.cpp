@@ -80,6 +80,33 @@ TEST_CASE("byte-identical duplicate dropped") {
   CHECK(count_code(scan.series[0].diagnostics, DiagnosticCode::duplicate_slice_dropped) == 1);
 }
 
+// A cut copy of a JPEG-LS slice: its encapsulated Pixel Data has no length
+// to check at scan time, so it is found as a second copy of the instance.
+TEST_CASE("truncated copy of an instance dropped") {
+  const auto folder = data_path("ct/LIDC-IDRI-0001");
+  if (!folder) return;
+  const auto paths = list_files(*folder);
+  REQUIRE(paths.size() > 10);
+  std::vector<std::uint8_t> cut = read_file(paths[10]);
+  cut.resize(cut.size() * 6 / 10);
+
+  FileSet set;
+  set.add("cut-copy.dcm", cut);  // Before the complete copy: the larger file must still win.
+  for (const auto& path : paths) set.add_path(path);
+  const ScanResult scan = scan_files(set.files());
+
+  REQUIRE(scan.series.size() == 1);
+  CHECK(scan.series[0].slices.size() == paths.size());
+  const auto& diagnostics = scan.series[0].diagnostics;
+  const auto dropped = std::find_if(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) {
+    return d.code == DiagnosticCode::duplicate_slice_dropped;
+  });
+  REQUIRE(dropped != diagnostics.end());
+  CHECK(dropped->file == "cut-copy.dcm");
+  CHECK(dropped->message.find("smaller copy") != std::string::npos);
+  CHECK(count_code(diagnostics, DiagnosticCode::acquisitions_split) == 0);
+}
+
 TEST_CASE("two acquisitions at the same positions") {
   auto first = axial_series(4, 2.0);
   auto second = axial_series(4, 2.0);
