@@ -46,11 +46,11 @@ std::vector<std::vector<FrameRef>> position_groups(std::vector<FrameRef> frames)
   return groups;
 }
 
-// Removes second copies at the same position: frames whose file is
-// byte-identical to an earlier frame's file (the same file given twice), and
-// frames with the SOPInstanceUID and frame number of an earlier one (a copy
-// of the same instance, e.g. truncated); of two such copies the larger file
-// stays, since a cut copy is the smaller one.
+// Removes second copies at the same position. A frame whose file is
+// byte-identical to an earlier frame's file is the same file given twice. A
+// frame with the SOPInstanceUID and frame number of an earlier one is a copy
+// of the same instance: truncated, or in another transfer syntax. Of two such
+// copies the larger file stays, since a cut copy is the smaller one.
 std::vector<FrameRef> drop_identical(std::vector<FrameRef> frames, std::span<const InputFile> files,
                                      Diagnostics& diagnostics) {
   std::vector<FrameRef> kept;
@@ -82,12 +82,13 @@ std::vector<FrameRef> drop_identical(std::vector<FrameRef> frames, std::span<con
       const FrameRef dropped = frame_bytes > other_bytes ? *same_instance : frame;
       const FrameRef staying = frame_bytes > other_bytes ? frame : *same_instance;
       *same_instance = staying;
+      const bool same_encoding = dropped.file->transfer_syntax_uid == staying.file->transfer_syntax_uid;
       diagnostics.push_back(Diagnostic{
           DiagnosticCode::duplicate_slice_dropped, Severity::warning, dropped.file->file_name,
           "another copy of the same instance (SOPInstanceUID " + frame.file->sop_instance_uid + ") as " +
-              staying.file->file_name + " with different bytes; the smaller copy (" +
-              std::to_string(std::min(frame_bytes, other_bytes)) + " of " +
-              std::to_string(std::max(frame_bytes, other_bytes)) + " bytes, possibly truncated) was dropped"});
+              staying.file->file_name + "; the smaller copy (" + std::to_string(std::min(frame_bytes, other_bytes)) +
+              " of " + std::to_string(std::max(frame_bytes, other_bytes)) + " bytes, " +
+              (same_encoding ? "possibly truncated" : "in another transfer syntax") + ") was dropped"});
     }
     kept.insert(kept.end(), unique.begin(), unique.end());
   }
