@@ -57,6 +57,7 @@ struct AnalysisResult {
   LungSegmentation segmentation;
   LungQuantification quantification;
   SegmentationMethod method;
+  ReportInput report_input; // What the reports show, kept so that a neural part can be added later.
   std::string report_json;  // Written whenever the series loaded, also with "status": "failed".
   std::string report_html;
   Diagnostics load_diagnostics;  // Findings of scanning and decoding.
