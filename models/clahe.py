@@ -27,10 +27,10 @@ def window_to_uint8(hu):
 def clahe_uint8(image):
     """Apply contrast-limited adaptive histogram equalisation to a 256x256 uint8 image.
 
-    The algorithm follows OpenCV's CLAHE (excess above the clip limit is spread
-    evenly over all bins, the remainder one count per bin at a fixed step, and
-    tile lookup tables are blended bilinearly between tile centres) but rounds
-    with integers instead of floats.
+    The algorithm follows OpenCV's CLAHE but rounds with integers instead of
+    floats. The excess above the clip limit is spread evenly over all bins and
+    the remainder one count per bin at a fixed step. Tile lookup tables are
+    blended bilinearly between tile centres.
     """
     image = np.asarray(image)
     if image.shape != (GRID_SIZE, GRID_SIZE):
@@ -57,8 +57,8 @@ def clahe_uint8(image):
     lut = (np.cumsum(hist, axis=1) * 255 * 2 + tile_area) // (2 * tile_area)
     lut = np.minimum(lut, 255).reshape(TILE_GRID, TILE_GRID, 256)
 
-    # Pixel centre x + 0.5 lies (2x + 1 - tile) / (2 tile) tiles past the first
-    # tile centre, so the blend weights are exact multiples of 1 / (2 tile).
+    # The centre of pixel x (at x + 0.5) lies (2x + 1 - tile) / (2 tile) tiles
+    # past the first tile centre, so the blend weights are exact multiples of 1 / (2 tile).
     position = 2 * np.arange(GRID_SIZE) + 1 - tile
     low = np.floor_divide(position, 2 * tile)
     weight = position - low * 2 * tile

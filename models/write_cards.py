@@ -1,0 +1,240 @@
+"""Write the model cards models/lung/README.md and models/lesion/README.md
+from metrics.json, pipeline_metrics.json and, when present, transfer_metrics.json.
+Usage: /usr/bin/python3 models/write_cards.py
+"""
+
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+TITLES = {
+    "lung": "lunglens lung model (`lung.onnx`)",
+    "lesion": "lunglens lesion model (`lesion.onnx`)",
+}
+
+PURPOSE = {
+    "lung": (
+        "Segments both lungs (parenchyma including vessels, infection and consolidation) on "
+        "axial chest CT slices. The training masks have both lungs as one label, so the model "
+        "has one output; the core splits it into right and left lung in patient coordinates "
+        "(see Post-processing). There is no lobe output: the training data has no lobe labels."),
+    "lesion": (
+        "Segments COVID-19 infection (ground-glass opacity and consolidation together) on axial "
+        "chest CT slices. The training data has one infection label, so the core splits the "
+        "predicted infection into GGO and consolidation by HU thresholds (see Post-processing)."),
+}
+
+PREPROCESSING = """\
+The published training PNGs are not in HU: each slice was min-max normalised and
+contrast-enhanced with CLAHE (clip limit about 7) before it was saved. At inference the
+core rebuilds that kind of image from HU (`core/segment/neural_input.cpp`, identical to
+`models/clahe.py`, checked byte for byte by `tests/segment/neural_input_test.cpp`):
+
+1. Resample the axial slice bilinearly onto a 256 x 256 grid that covers a square field of
+   view of max(columns x column spacing, rows x row spacing), centred on the slice; samples
+   outside the slice read -1024 HU.
+2. Round to whole HU, clip to [-1024, 1024] HU and map linearly onto 0..255.
+3. CLAHE: 8 x 8 tiles, clip limit 7 (OpenCV's definition), OpenCV's redistribution and
+   bilinear blending of tile lookup tables, with integer rounding.
+4. Divide by 255. The ONNX graph itself average-pools 2 x 2 to 128 x 128, runs the U-Net,
+   upsamples the logits bilinearly to 256 x 256 and applies a sigmoid.
+
+Training sees the PNGs as they are, plus strong intensity augmentation (gamma 0.6-1.6,
+contrast 0.7-1.4, brightness +-0.08, Gaussian noise up to 0.04) and, for 40 % of the
+samples, a random gamma (0.5-2.0) followed by the inference CLAHE above, so the model also
+sees that CLAHE's output. Geometric augmentation: flips on both axes (half of the
+training cases are stored upside down), rotation +-15 degrees, scale 0.75-1.3, shift +-8 %.
+"""
+
+POSTPROCESSING = {
+    "lung": """\
+`core/segment/neural_output.cpp`: probabilities are interpolated bilinearly to every CT
+voxel and thresholded at 0.5; padding voxels are never lung. 3D face-connected components
+are kept when their largest axial cross-section is at least 500 mm2 and their volume at
+least 10 % of the largest component, otherwise the engine reports "no lung found".
+Right/left: LPS +x is the patient's left. The midline is the midpoint of the kept lung's
+x extent, or the scan centre when at least 90 % of the lung lies on one side of the scan
+centre (one lung in view). A component with at least 90 % of its voxels on one side of
+the midline goes wholly to that side, and other components are cut at the midline.
+There is no airway label: trachea and main bronchi
+count as lung wherever the model includes them.
+""",
+    "lesion": """\
+`core/segment/neural_output.cpp`: probabilities are interpolated bilinearly to every CT
+voxel and thresholded at 0.5, then kept only inside the post-processed lung mask. Kept
+voxels from -750 HU up to -300 HU are GGO, from -300 HU up to 150 HU consolidation (the
+usual COVID-19 quantitative CT ranges, as the classical engine uses them); voxels outside
+-750..150 HU are not counted. These thresholds are a documented rule, not learned: the
+training data does not separate GGO from consolidation.
+""",
+}
+
+DATA = """\
+`covid-ct-seg-png256`: 1614 slices (256 x 256, 8-bit) with lung and infection masks from
+the 20 cases of Ma et al., "COVID-19 CT Lung and Infection Segmentation Dataset" (Zenodo
+3757476), as prepared by a public MIT-licensed repository. Every slice contains infection
+(mean infection share of the lung about 13 %).
+
+Licence terms: the dataset is CC BY 4.0, but its 10 Radiopaedia cases carry CC BY-NC-SA
+terms. These weights were trained on both halves, so treat them as CC BY-NC-SA 4.0:
+attribution to Ma et al. and Radiopaedia contributors, non-commercial use, share alike.
+"""
+
+FAILURE_MODES = {
+    "lung": """\
+- Trained on slices that all contain COVID-19 infection, from 20 patients; other diseases
+  (effusion, large masses, post-surgical lungs) are unseen.
+- The training CLAHE was applied to images of unknown HU scaling, and the inference window
+  is a choice; very unusual reconstruction kernels or contrast phases may shift the result.
+- Where the two lungs touch, the cut at the midline can miss the true boundary between
+  them by several millimetres.
+- 2D model: each slice is segmented on its own, so there is no 3D consistency beyond the
+  connected-component filter.
+""",
+    "lesion": """\
+- Trained on 20 patients only, so findings unlike theirs (for example dependent
+  atelectasis, fibrosis or tumours) may be marked as infection; this is untested.
+- The GGO/consolidation split is an HU rule, so dense GGO counts as consolidation and
+  partial-volume voxels at vessels can move between the classes.
+- Every training slice contains infection, so the model has seen few normal lungs; the
+  transfer checks below measure the false-positive share on scans without pneumonia.
+""",
+}
+
+
+def load(name):
+    path = os.path.join(HERE, name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as source:
+        return json.load(source)
+
+
+def ci(values):
+    return f"{values[0]:.3f}-{values[1]:.3f}"
+
+
+def validation_section(name, metrics, pipeline):
+    validation = metrics["validation"]
+    lines = [
+        f"Dice on the validation blocks (pooled over all validation voxels): "
+        f"**{validation['dice_pooled']:.3f}** (95 % bootstrap CI over blocks {ci(validation['dice_ci95_bootstrap_blocks'])}).",
+        "",
+        "| validation block (PNG indices) | Dice |",
+        "|---|---|",
+    ]
+    for block in validation["per_block"]:
+        lines.append(f"| {block['slices'][0]}-{block['slices'][1] - 1} | {block['dice']:.3f} |")
+    if name == "lesion":
+        lines += ["", "The lesion Dice above keeps the prediction inside the reference lung mask."]
+    if pipeline:
+        infection = pipeline["infection_inside_predicted_lung"]
+        involvement = pipeline["involvement"]
+        lines += [
+            "",
+            "Both models together (`models/evaluate_pipeline.py`, infection kept inside the predicted lung):",
+            "",
+            f"- lung Dice {pipeline['lung']['dice_pooled']:.3f} (CI {ci(pipeline['lung']['dice_ci95_bootstrap_blocks'])})",
+            f"- infection Dice {infection['dice_pooled']:.3f} (CI {ci(infection['dice_ci95_bootstrap_blocks'])})",
+            f"- involvement (infection % of lung) error per block: mean absolute "
+            f"{involvement['mean_absolute_error_points']:.2f} points "
+            f"(CI {ci(involvement['mean_absolute_error_ci95_bootstrap_blocks'])}), maximum "
+            f"{involvement['max_absolute_error_points']:.2f} points",
+            "",
+            "| block | involvement predicted (%) | reference (%) | error (points) |",
+            "|---|---|---|---|",
+        ]
+        for block in involvement["per_block"]:
+            lines.append(f"| {block['slices'][0]}-{block['slices'][1] - 1} | {block['involvement_percent_predicted']:.2f} "
+                         f"| {block['involvement_percent_reference']:.2f} | {block['involvement_error_points']:+.2f} |")
+    lines += ["", "Targets: lung Dice >= 0.95, infection Dice >= 0.75, involvement error <= 5 points."]
+    return "\n".join(lines)
+
+
+def transfer_section(name, transfer):
+    if not transfer:
+        return "Not measured yet: run `node models/measure_transfer.mjs` after building the WebAssembly core."
+    lines = [
+        f"Measured {transfer['measured_at'][:10]} with `node models/measure_transfer.mjs` (WebAssembly core + "
+        "onnxruntime-web, the same code path as the browser).",
+        "",
+        "| series (no pneumonia) | lung Dice vs classical | right | left | neural lung volume (mL) | predicted infection (% of lung) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for series in transfer["series"]:
+        lines.append(f"| {series['series']} | {series['lung_dice_vs_classical']:.3f} | {series['right_lung_dice_vs_classical']:.3f} "
+                     f"| {series['left_lung_dice_vs_classical']:.3f} | {series['lung_volume_ml']} | {series['infection_percent_of_lung']} |")
+    lines += ["", "| covid-slices image | lung found | infection (% of lung) |", "|---|---|---|"]
+    for image in transfer["covid_slices"]:
+        lines.append(f"| {image['image']} | {'yes' if image['lungs_found'] else 'no'} | {image['infection_percent_of_lung']} |")
+    lines += ["", "Targets: infection share under 2 % on LIDC; A046441 clearly affected; A027284, A058062 and A062055 "
+              "(abdominal slices) without lung."]
+    return "\n".join(lines)
+
+
+def card(name):
+    metrics = load(os.path.join(name, "metrics.json"))
+    pipeline = load("pipeline_metrics.json")
+    transfer = load("transfer_metrics.json")
+    blocks = ", ".join(f"{start}-{stop - 1}" for start, stop in metrics["blocks"])
+    validation_blocks = ", ".join(f"{start}-{stop - 1}" for start, stop in metrics["validation_blocks"])
+    sections = [
+        f"# {TITLES[name]}",
+        "",
+        PURPOSE[name],
+        "",
+        "## Architecture",
+        "",
+        f"{metrics['architecture']}; {metrics['parameters']} parameters; "
+        f"{metrics.get('flops_per_slice', 0) / 1e9:.3f} GFLOP per 256 x 256 slice "
+        "(2 per multiply-accumulate of the convolutions). ONNX opset 13, input `ct` "
+        "[batch, 1, 256, 256] float32 in 0..1, output `probability` [batch, 1, 256, 256].",
+        "",
+        "## Input preprocessing",
+        "",
+        PREPROCESSING,
+        "## Post-processing",
+        "",
+        POSTPROCESSING[name],
+        "## Training data and licence",
+        "",
+        DATA,
+        "## Training",
+        "",
+        f"`models/train.sh` (one command; PyTorch {metrics['torch']} CPU). Seed {metrics['seed']}, "
+        f"{metrics['iterations']} Adam steps of {metrics['batch']} slices, one-cycle learning rate up to "
+        f"{metrics['learning_rate']}, loss binary cross-entropy + soft Dice. "
+        f"{metrics['training_slices']} training slices; training took {metrics['training_seconds'] / 60:.1f} min "
+        "on 2 shared CPU cores. The log is `training.log`, the numbers `metrics.json`.",
+        "",
+        "## Validation split",
+        "",
+        "Consecutive PNG numbers mostly come from the same case, so random slices would leak "
+        "neighbours of training slices into validation. Case blocks were found from the data: a "
+        "new block starts where the Pearson correlation between neighbouring CT images drops below "
+        "0.6 (within one scan neighbours correlate at 0.65-0.99, median 0.96), and blocks shorter "
+        "than 15 slices are merged into the preceding one (thick-slice scans where one low "
+        f"correlation cut a case). This gives {len(metrics['blocks'])} blocks for the 20 cases: {blocks}. "
+        "Every third block (index 2, 5, 8, ...) is validation and never seen in training: "
+        f"{validation_blocks}. Confidence intervals are 2000 bootstrap resamples of the validation blocks.",
+        "",
+        "## Metrics",
+        "",
+        validation_section(name, metrics, pipeline),
+        "",
+        "## Transfer to real DICOM",
+        "",
+        transfer_section(name, transfer),
+        "",
+        "## Known failure modes",
+        "",
+        FAILURE_MODES[name],
+    ]
+    with open(os.path.join(HERE, name, "README.md"), "w") as out:
+        out.write("\n".join(sections))
+
+
+if __name__ == "__main__":
+    for model in ("lung", "lesion"):
+        card(model)
