@@ -1,7 +1,8 @@
 """Train, validate and export one lunglens segmentation model.
 
 Usage: /usr/bin/python3 models/train.py --task lung|lesion --out models/<name>
-Writes <out>/<name>.onnx, <out>/metrics.json and <out>/checkpoint.pt.
+Writes <out>/<name>.onnx, <out>/metrics.json and <out>/checkpoint.pt. With
+--evaluate-only it exports and validates an existing checkpoint again.
 """
 
 import argparse
@@ -58,6 +59,8 @@ def parse_arguments():
     parser.add_argument("--seed", type=int, default=20201)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--data", default=dataset.default_data_dir())
+    parser.add_argument("--evaluate-only", action="store_true",
+                        help="skip training: export and validate <out>/checkpoint.pt again")
     return parser.parse_args()
 
 
@@ -123,36 +126,11 @@ def dice_bce_loss(logits, target):
     return bce + (1 - dice)
 
 
-def main():
-    args = parse_arguments()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    np.random.seed(args.seed)
-    generator = random.Random(args.seed)
-    os.makedirs(args.out, exist_ok=True)
-    name = os.path.basename(os.path.normpath(args.out))
-    log = open(os.path.join(args.out, "training.log"), "w")
-
-    def log_line(text):
-        print(text, flush=True)
-        log.write(text + "\n")
-        log.flush()
-
-    ct, lungs, covid, names = dataset.load_triplets(args.data)
-    blocks = dataset.find_case_blocks(ct)
-    training_blocks, validation_blocks = dataset.split_blocks(blocks)
-    training_indices = dataset.block_indices(training_blocks)
-    target = lungs if args.task == "lung" else covid
-    log_line(f"{len(ct)} slices, {len(blocks)} blocks, training {len(training_indices)} slices, "
-             f"validation blocks {validation_blocks}")
-
-    widths = [int(w) for w in args.widths.split(",")]
-    model = SliceSegmenter(widths)
+def train(model, args, ct, target, training_indices, generator, log_line):
+    """Train `model` in place; return the wall time in seconds."""
     optimiser = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.learning_rate,
                                                    total_steps=args.iterations, pct_start=0.1)
-    log_line(f"task {args.task}, widths {widths}, {parameter_count(model)} parameters")
-
     started = time.time()
     running = 0.0
     model.train()
@@ -171,37 +149,82 @@ def main():
             log_line(f"step {step}/{args.iterations} loss {running / 20:.4f} "
                      f"{elapsed / step:.2f} s/step elapsed {elapsed / 60:.1f} min")
             running = 0.0
-        if step % 100 == 0 or step == args.iterations:
-            torch.save({"widths": widths, "state": model.state_dict(), "step": step},
-                       os.path.join(args.out, "checkpoint.pt"))
-    training_seconds = time.time() - started
+    return time.time() - started
 
-    model.eval()
+
+def main():
+    args = parse_arguments()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    generator = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    name = os.path.basename(os.path.normpath(args.out))
+    log = open(os.path.join(args.out, "evaluation.log" if args.evaluate_only else "training.log"), "w")
+
+    def log_line(text):
+        print(text, flush=True)
+        log.write(text + "\n")
+        log.flush()
+
+    ct, lungs, covid, names = dataset.load_triplets(args.data)
+    blocks = dataset.find_case_blocks(ct)
+    training_blocks, validation_blocks = dataset.split_blocks(blocks)
+    training_indices = dataset.block_indices(training_blocks)
+    target = lungs if args.task == "lung" else covid
+    log_line(f"{len(ct)} slices, {len(blocks)} blocks, training {len(training_indices)} slices, "
+             f"validation blocks {validation_blocks}")
+
+    checkpoint_path = os.path.join(args.out, "checkpoint.pt")
+    metrics_path = os.path.join(args.out, "metrics.json")
+    if args.evaluate_only:
+        checkpoint = torch.load(checkpoint_path)
+        widths = checkpoint["widths"]
+        model = SliceSegmenter(widths)
+        model.load_state_dict(checkpoint["state"])
+        with open(metrics_path) as source:
+            previous_metrics = json.load(source)
+    else:
+        widths = [int(w) for w in args.widths.split(",")]
+        model = SliceSegmenter(widths)
+        log_line(f"task {args.task}, widths {widths}, {parameter_count(model)} parameters")
+        training_seconds = train(model, args, ct, target, training_indices, generator, log_line)
+        previous_metrics = None
+        torch.save({"widths": widths, "state": model.state_dict(), "step": args.iterations}, checkpoint_path)
+
+    # torch.onnx.export restores the training mode of the module it exports
+    # when it returns, so eval() comes after it: BatchNorm must use its running statistics.
     exported = ExportedSegmenter(model)
     onnx_path = os.path.join(args.out, f"{name}.onnx")
     torch.onnx.export(exported, torch.zeros(1, 1, 256, 256), onnx_path, opset_version=13,
                       input_names=["ct"], output_names=["probability"],
-                      dynamic_axes={"ct": {0: "batch"}, "probability": {0: "batch"}})
+                      dynamic_axes={"ct": {0: "batch"}, "probability": {0: "batch"}},
+                      training=torch.onnx.TrainingMode.EVAL)
+    exported.eval()
 
-    metrics = evaluation.evaluate_single_model(exported, args.task, ct, lungs, covid,
-                                               validation_blocks, log_line)
-    metrics.update({
-        "task": args.task,
-        "architecture": f"2D U-Net, widths {widths}, input 256x256 average-pooled to "
-                        f"{MODEL_GRID}x{MODEL_GRID}, bilinear upsampled logits, sigmoid",
-        "parameters": parameter_count(model),
-        "iterations": args.iterations,
-        "batch": args.batch,
-        "learning_rate": args.learning_rate,
-        "seed": args.seed,
-        "training_seconds": round(training_seconds, 1),
-        "training_slices": int(len(training_indices)),
-        "blocks": blocks,
-        "validation_blocks": validation_blocks,
-        "torch": torch.__version__,
-        "machine": platform.processor() or platform.machine(),
-    })
-    with open(os.path.join(args.out, "metrics.json"), "w") as out:
+    validation = evaluation.evaluate_single_model(exported, args.task, ct, lungs, covid,
+                                                  validation_blocks, log_line)
+    if previous_metrics is not None:
+        # Training facts stay as the training run recorded them.
+        metrics = dict(previous_metrics, **validation)
+    else:
+        metrics = dict(validation, **{
+            "task": args.task,
+            "architecture": f"2D U-Net, widths {widths}, input 256x256 average-pooled to "
+                            f"{MODEL_GRID}x{MODEL_GRID}, bilinear upsampled logits, sigmoid",
+            "parameters": parameter_count(model),
+            "iterations": args.iterations,
+            "batch": args.batch,
+            "learning_rate": args.learning_rate,
+            "seed": args.seed,
+            "training_seconds": round(training_seconds, 1),
+            "training_slices": int(len(training_indices)),
+            "blocks": blocks,
+            "validation_blocks": validation_blocks,
+            "torch": torch.__version__,
+            "machine": platform.processor() or platform.machine(),
+        })
+    with open(metrics_path, "w") as out:
         json.dump(metrics, out, indent=2)
     log_line(f"wrote {onnx_path} and metrics.json")
 

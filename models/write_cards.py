@@ -128,6 +128,13 @@ def validation_section(name, metrics, pipeline):
         lines.append(f"| {block['slices'][0]}-{block['slices'][1] - 1} | {block['dice']:.3f} |")
     if name == "lesion":
         lines += ["", "The lesion Dice above keeps the prediction inside the reference lung mask."]
+    if name == "lung" and pipeline:
+        # Robustness to consolidation: the lung Dice of the block with the most infection.
+        blocks = pipeline["involvement"]["per_block"]
+        worst = max(range(len(blocks)), key=lambda b: blocks[b]["involvement_percent_reference"])
+        lines += ["", f"The most affected validation block ({blocks[worst]['slices'][0]}-{blocks[worst]['slices'][1] - 1}, "
+                  f"infection {blocks[worst]['involvement_percent_reference']:.1f} % of the reference lung) has lung Dice "
+                  f"{validation['per_block'][worst]['dice']:.3f}."]
     if pipeline:
         infection = pipeline["infection_inside_predicted_lung"]
         involvement = pipeline["involvement"]
