@@ -45,8 +45,9 @@ ThresholdedMaps threshold_on_ct_grid(const HuVolume& volume, std::span<const flo
   return maps;
 }
 
-// Returns the lung components that pass the area and volume tests.
-Mask keep_lung_components(const Mask& lung, const Geometry& geometry, const NeuralOutputOptions& options) {
+// Returns the lung components that pass the area, volume and density tests.
+Mask keep_lung_components(const HuVolume& volume, const Mask& lung, const NeuralOutputOptions& options) {
+  const Geometry& geometry = volume.geometry;
   const Components components = label_components(lung, geometry, Connectivity::face);
   const std::int32_t count = components.count();
   Mask kept(lung.size(), 0);
@@ -62,13 +63,26 @@ Mask keep_lung_components(const Mask& lung, const Geometry& geometry, const Neur
     for (std::int32_t c = 1; c <= count; ++c) max_slice_voxels[c] = std::max(max_slice_voxels[c], slice_voxels[c]);
   }
 
+  std::vector<std::int64_t> aerated_voxels(static_cast<std::size_t>(count) + 1, 0);
+  std::vector<std::int64_t> gas_voxels(static_cast<std::size_t>(count) + 1, 0);
+  for (std::size_t v = 0; v < lung.size(); ++v) {
+    const std::int32_t label = components.labels[v];
+    if (label == 0) continue;
+    const float hu = volume.hu_at(static_cast<std::int64_t>(v));
+    if (hu < options.aerated_max_hu) ++aerated_voxels[label];
+    if (hu < options.gas_hu) ++gas_voxels[label];
+  }
+
   const double pixel_area_mm2 = geometry.spacing_mm[0] * geometry.spacing_mm[1];
   const std::int64_t largest = *std::max_element(components.sizes.begin() + 1, components.sizes.end());
   std::vector<std::uint8_t> keep(static_cast<std::size_t>(count) + 1, 0);
   for (std::int32_t c = 1; c <= count; ++c) {
     const bool large_section = static_cast<double>(max_slice_voxels[c]) * pixel_area_mm2 >= options.min_lung_area_mm2;
     const bool large_volume = static_cast<double>(components.sizes[c]) >= options.min_component_fraction * static_cast<double>(largest);
-    keep[c] = large_section && large_volume ? 1 : 0;
+    const auto size = static_cast<double>(components.sizes[c]);
+    const bool aerated = static_cast<double>(aerated_voxels[c]) >= options.min_aerated_fraction * size;
+    const bool gas = static_cast<double>(gas_voxels[c]) > options.gas_max_fraction * size;
+    keep[c] = large_section && large_volume && aerated && !gas ? 1 : 0;
   }
   for (std::size_t v = 0; v < lung.size(); ++v) kept[v] = keep[components.labels[v]];
   return kept;
@@ -179,14 +193,16 @@ LungSegmentation neural_segmentation(const HuVolume& volume, std::span<const flo
 
   const ThresholdedMaps maps = threshold_on_ct_grid(volume, lung_probability, lesion_probability,
                                                     options.probability_threshold);
-  const Mask kept = keep_lung_components(maps.lung, geometry, options);
+  const Mask kept = keep_lung_components(volume, maps.lung, options);
   segmentation.lungs.assign(kept.size(), static_cast<std::uint8_t>(LungLabel::background));
   segmentation.lesions.assign(kept.size(), static_cast<std::uint8_t>(LesionLabel::none));
   if (std::none_of(kept.begin(), kept.end(), [](std::uint8_t v) { return v != 0; })) {
     segmentation.diagnostics.push_back(
         {DiagnosticCode::no_lung_found, Severity::error, "",
-         "neural engine: no lung region with a cross-section of at least " +
-             std::to_string(static_cast<int>(options.min_lung_area_mm2)) + " mm2 was predicted"});
+         "neural engine: no predicted lung region has a cross-section of at least " +
+             std::to_string(static_cast<int>(options.min_lung_area_mm2)) + " mm2 with lung density (at least " +
+             std::to_string(static_cast<int>(100.0 * options.min_aerated_fraction)) + " % of it below " +
+             std::to_string(static_cast<int>(options.aerated_max_hu)) + " HU)"});
     return segmentation;
   }
   segmentation.lungs_found = true;

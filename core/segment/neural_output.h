@@ -19,17 +19,31 @@ struct NeuralOutputOptions {
   float probability_threshold = 0.5f;
 
   // A lung component is kept when its largest axial cross-section reaches
-  // min_lung_area_mm2 (a lung section near the apex or base is smaller, but
-  // the component then reaches this area in other slices) and its volume is
-  // at least min_component_fraction of the largest component. Bowel gas and
-  // small false positives below the diaphragm fail these tests.
-  double min_lung_area_mm2 = 500.0;
+  // min_lung_area_mm2 and its volume is at least min_component_fraction of
+  // the largest component. Sections near the apex or base are smaller, but an
+  // adult lung's largest section exceeds 10000 mm2, so the whole component
+  // passes. A single slice with only a sliver of lung base gives no lung.
+  double min_lung_area_mm2 = 1500.0;
   double min_component_fraction = 0.1;
 
+  // The models were trained on slices that all show lung, so they also mark
+  // soft tissue and bowel of the upper abdomen as lung. Lung, even with
+  // extensive COVID-19 consolidation, stays partly aerated, so a kept
+  // component needs at least min_aerated_fraction of its voxels below
+  // aerated_max_hu (-500 HU is about midway between aerated lung and soft
+  // tissue). One with more than gas_max_fraction of its voxels below gas_hu
+  // is bowel or stomach gas: aerated lung is about -850 HU.
+  // NOTE: severe emphysema can put more than 30 % of a lung below -950 HU.
+  // Such a lung would be rejected as gas. No emphysema scan was tested.
+  float aerated_max_hu = -500.0f;
+  double min_aerated_fraction = 0.1;
+  float gas_hu = -950.0f;
+  double gas_max_fraction = 0.3;
+
   // A lung component with at least this fraction of its voxels on one side of
-  // the midline goes wholly to that lung; others are cut at the midline. The
-  // same fraction of all lung voxels on one side of the scan centre means
-  // only one lung is in view.
+  // the midline goes wholly to that lung, and the others are cut at the
+  // midline. The same fraction of all lung voxels on one side of the scan
+  // centre means that only one lung is in view.
   double single_side_fraction = 0.9;
 
   // Predicted infection voxels are GGO from ggo_min_hu up to
@@ -43,18 +57,18 @@ struct NeuralOutputOptions {
 };
 
 // Returns the value at continuous grid position (u, v) of one 256x256 map,
-// interpolated bilinearly; positions outside the grid take the nearest edge value.
+// interpolated bilinearly. Positions outside the grid take the nearest edge value.
 float sample_grid_bilinear(std::span<const float> grid, double u, double v);
 
 // Builds the lung and lesion labels of `volume` from the model outputs:
 // `lung_probability` and `lesion_probability` hold slices x 256 x 256 values,
 // slice by slice, as neural_input_batch lays out the input.
 //
-// Steps: resample both maps to every CT voxel and threshold them; keep the
-// 3D face-connected lung components that pass the size tests; split them
-// into right and left lung at the LPS x midpoint of the kept lung's extent
-// (at the scan centre when all lung lies on one side of it);
-// keep infection only inside the kept lung and label it by HU. Padding voxels
+// Steps: resample both maps to every CT voxel and threshold them. Keep the
+// 3D face-connected lung components that pass the size and density tests.
+// Split them into right and left lung at the LPS x midpoint of the kept
+// lung's extent, or at the scan centre when all lung lies on one side of it.
+// Keep infection only inside the kept lung and label it by HU. Padding voxels
 // are never lung. There is no airway label: the trachea and main bronchi are
 // background unless the model includes them in the lung.
 //

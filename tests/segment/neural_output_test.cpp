@@ -126,14 +126,41 @@ TEST_CASE("joined lungs split at midline") {
 
 TEST_CASE("small blob is no lung") {
   const HuVolume volume = uniform_volume(-850);
-  // 10 mm radius: 314 mm2, under the 500 mm2 minimum cross-section.
-  const std::vector<float> lung = disc_maps(volume.geometry, {{0.0, 0.0, 10.0}});
+  // 20 mm radius: 1257 mm2, under the 1500 mm2 minimum cross-section.
+  const std::vector<float> lung = disc_maps(volume.geometry, {{0.0, 0.0, 20.0}});
   const LungSegmentation segmentation = neural_segmentation(volume, lung, lung);
   CHECK_FALSE(segmentation.lungs_found);
   REQUIRE(segmentation.diagnostics.size() == 1);
   CHECK(segmentation.diagnostics[0].code == DiagnosticCode::no_lung_found);
   CHECK(std::count(segmentation.lungs.begin(), segmentation.lungs.end(), 0) ==
         static_cast<std::ptrdiff_t>(volume.voxel_count()));
+}
+
+TEST_CASE("soft tissue and gas are no lung") {
+  // The same two lung-sized discs, on soft tissue (40 HU) and on gas (-1000 HU).
+  for (const std::int16_t hu : {std::int16_t{40}, std::int16_t{-1000}}) {
+    CAPTURE(hu);
+    const HuVolume volume = uniform_volume(hu);
+    const std::vector<float> lung = disc_maps(volume.geometry, {{-80.0, 0.0, 50.0}, {80.0, 0.0, 45.0}});
+    const LungSegmentation segmentation = neural_segmentation(volume, lung, lung);
+    CHECK_FALSE(segmentation.lungs_found);
+    REQUIRE(segmentation.diagnostics.size() == 1);
+    CHECK(segmentation.diagnostics[0].code == DiagnosticCode::no_lung_found);
+  }
+}
+
+TEST_CASE("consolidated lung is kept") {
+  // Each disc is 69 % consolidation (20 HU) and 31 % aerated lung, above the 10 % aerated minimum.
+  HuVolume volume = uniform_volume(-850);
+  for (std::int64_t k = 0; k < kSlices; ++k)
+    for (std::int64_t j = 0; j < 512; ++j)
+      for (std::int64_t i = 0; i < 512; ++i)
+        if ((static_cast<double>(j) - 255.5) * kSpacingMm > -0.3 * 50.0) volume.int16_hu[volume.geometry.linear_index(i, j, k)] = 20;
+  const std::vector<float> lung = disc_maps(volume.geometry, {{-80.0, 0.0, 50.0}, {80.0, 0.0, 50.0}});
+  const LungSegmentation segmentation = neural_segmentation(volume, lung, lung);
+  REQUIRE(segmentation.lungs_found);
+  CHECK(label_ml(segmentation.lungs, kRight, volume.geometry) == doctest::Approx(cylinder_ml(50.0)).epsilon(0.01));
+  CHECK(label_ml(segmentation.lesions, kConsolidation, volume.geometry) > 0.6 * cylinder_ml(50.0));
 }
 
 TEST_CASE("one-sided lung warns") {
