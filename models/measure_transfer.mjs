@@ -41,6 +41,7 @@ for (const name of ['LIDC-IDRI-0001', 'LIDC-IDRI-0002']) {
     lung_dice_vs_classical: dice(neural.length, (i) => isLung(neural[i]), (i) => isLung(classical[i])),
     right_lung_dice_vs_classical: dice(neural.length, (i) => neural[i] === 1, (i) => classical[i] === 1),
     left_lung_dice_vs_classical: dice(neural.length, (i) => neural[i] === 2, (i) => classical[i] === 2),
+    classical_lung_volume_ml: JSON.parse(result.reportJson).results.both_lungs.volume.value,
     ...neuralNumbers(result),
     seconds: result.seconds,
   });
