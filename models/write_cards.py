@@ -40,20 +40,21 @@ core rebuilds that kind of image from HU (`core/segment/neural_input.cpp`, ident
 4. Divide by 255. The ONNX graph itself average-pools 2 x 2 to 128 x 128, runs the U-Net,
    upsamples the logits bilinearly to 256 x 256 and applies a sigmoid.
 
-Training sees the PNGs as they are, plus strong intensity augmentation (gamma 0.6-1.6,
-contrast 0.7-1.4, brightness +-0.08, Gaussian noise up to 0.04) and, for 40 % of the
-samples, a random gamma (0.5-2.0) followed by the inference CLAHE above, so the model also
-sees that CLAHE's output. Geometric augmentation: flips on both axes (half of the
+Training sees the PNGs as they are, plus strong intensity augmentation: gamma 0.6-1.6,
+contrast 0.7-1.4, brightness +-0.08 and Gaussian noise up to 0.04. For 40 % of the
+samples a random gamma (0.5-2.0) is followed by the inference CLAHE above, so the model
+also sees that CLAHE's output. Geometric augmentation: flips on both axes (half of the
 training cases are stored upside down), rotation +-15 degrees, scale 0.75-1.3, shift +-8 %.
 """
 
 POSTPROCESSING = {
     "lung": """\
 `core/segment/neural_output.cpp`: probabilities are interpolated bilinearly to every CT
-voxel and thresholded at 0.5; padding voxels are never lung. 3D face-connected components
-are kept when their largest axial cross-section is at least 1500 mm2, their volume at
-least 10 % of the largest component, at least 10 % of their voxels lie below -500 HU and
-at most 30 % below -950 HU; otherwise the engine reports "no lung found". The density
+voxel and thresholded at 0.5; padding voxels are never lung. A 3D face-connected component
+is kept when four tests pass: its largest axial cross-section is at least 1500 mm2, its
+volume at least 10 % of the largest component's, at least 10 % of its voxels lie below
+-500 HU, and at most 30 % lie below -950 HU. Without a kept component the engine reports
+"no lung found". The density
 tests exist because the model, trained only on slices that show lung, marks soft tissue
 and bowel of the upper abdomen as lung. The area and density limits were set after
 looking at the covid-slices predictions (see Transfer), so those images are not an
@@ -250,11 +251,11 @@ def card(name):
         "## Validation split",
         "",
         "Consecutive PNG numbers mostly come from the same case, so random slices would leak "
-        "neighbours of training slices into validation. Case blocks were found from the data: a "
+        "neighbours of training slices into validation. Case blocks were found from the data. A "
         "new block starts where the Pearson correlation between neighbouring CT images drops below "
-        "0.6 (within one scan neighbours correlate at 0.65-0.99, median 0.96), and blocks shorter "
-        "than 15 slices are merged into the preceding one (thick-slice scans where one low "
-        f"correlation cut a case). This gives {len(metrics['blocks'])} blocks for the 20 cases: {blocks}. "
+        "0.6, while within one scan neighbours correlate at 0.65-0.99 (median 0.96). Blocks shorter "
+        "than 15 slices are merged into the preceding one, because they are thick-slice scans where "
+        f"one low correlation cut a case. This gives {len(metrics['blocks'])} blocks for the 20 cases: {blocks}. "
         "Every third block (index 2, 5, 8, ...) is validation and never seen in training: "
         f"{validation_blocks}. Confidence intervals are 2000 bootstrap resamples of the validation blocks.",
         "",
