@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 
 PYTHON=/usr/bin/python3
 if ! "$PYTHON" -c "import torch, onnx, numpy, PIL" 2>/dev/null; then
-  sudo apt-get install -y python3-torch python3-onnx python3-numpy python3-pil
+  packages=(python3-torch python3-onnx python3-numpy python3-pil)
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y "${packages[@]}"; else sudo apt-get install -y "${packages[@]}"; fi
 fi
 
 nice -n 10 "$PYTHON" train.py --task lung --out lung --widths 8,16,32,64 \
