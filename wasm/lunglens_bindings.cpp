@@ -246,7 +246,7 @@ class Session {
     const std::size_t offset = static_cast<std::size_t>(std::max(first_slice, 0)) * kNeuralGridPixels;
     if (first_slice < 0 || length != lesion["length"].as<std::size_t>() || length % kNeuralGridPixels != 0 ||
         offset + length > total)
-      val::global("Error").new_(std::string("setNeuralOutput: the lung and lesion arrays must hold the same whole number of 256 x 256 slices, starting at slice 0 to ") + std::to_string(volume_->geometry.size[2] - 1)).throw_();
+      val::global("Error").new_("setNeuralOutput: lung and lesion must hold the same whole number of 256 x 256 slices, from slice " + std::to_string(first_slice) + " within the " + std::to_string(volume_->geometry.size[2]) + " slices of the volume").throw_();
     neural_lung_.resize(total, 0.0f);
     neural_lesion_.resize(total, 0.0f);
     val(emscripten::typed_memory_view(length, neural_lung_.data() + offset)).call<void>("set", lung);
@@ -255,6 +255,7 @@ class Session {
 
   // Builds the neural masks from the outputs set so far, quantifies them and
   // rewrites the reports of the last analyze() with the neural part added.
+  // Releases the outputs afterwards, so the next run sets them again.
   // Returns {ok, lungsFound, reportJson, reportHtml, diagnostics}.
   val finishNeural() {
     val result = val::object();
@@ -267,6 +268,8 @@ class Session {
     result.set("reportHtml", reports.html.text);
     result.set("diagnostics", to_js(neural.diagnostics));
     neural_segmentation_ = std::make_unique<LungSegmentation>(std::move(neural.segmentation));
+    neural_lung_ = {};
+    neural_lesion_ = {};
     return result;
   }
 
