@@ -16,7 +16,7 @@ nice -n 10 "$PYTHON" train.py --task lung --out lung --widths 8,16,32,64 \
   --iterations "${LUNG_ITERATIONS:-500}" --seed 20201 > lung.stdout 2>&1 &
 lung_pid=$!
 nice -n 10 "$PYTHON" train.py --task lesion --out lesion --widths 12,24,48,96 \
-  --iterations "${LESION_ITERATIONS:-700}" --seed 20202 > lesion.stdout 2>&1 &
+  --iterations "${LESION_ITERATIONS:-1400}" --seed 20202 > lesion.stdout 2>&1 &
 lesion_pid=$!
 wait "$lung_pid"
 wait "$lesion_pid"

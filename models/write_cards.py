@@ -105,8 +105,11 @@ FAILURE_MODES = {
 - The GGO/consolidation split is an HU rule, so dense GGO counts as consolidation and
   partial-volume voxels at vessels can move between the classes.
 - It underestimates involvement in every validation block, most in the most affected
-  ones (61 % reference against 18 % predicted in block 1510-1564): dense consolidation
-  is often left out. Treat high neural involvement figures as lower bounds.
+  ones (see the involvement table): dense consolidation is often left out. Treat high
+  neural involvement figures as lower bounds.
+- On covid-slices, A067967/axial/19001006-028.dcm (a patient with mild or basal findings)
+  gets a higher infection share than the first A046441 image; without reference masks
+  for these images it is unknown which share is closer to the truth.
 - Every training slice contains infection, so the model has seen few normal lungs; the
   transfer checks above measure the false-positive share on scans without pneumonia.
 """,
@@ -248,8 +251,10 @@ def card(name):
         f"{metrics['training_slices']} training slices; training took {metrics['training_seconds'] / 60:.1f} min "
         "on 2 CPU cores shared with other jobs. The log is `training.log`, the numbers `metrics.json` "
         "(`evaluation.log` when `train.py --evaluate-only` validated the checkpoint again). The "
-        "iteration counts were fixed by the training-time budget of this machine, not tuned; "
-        "longer training is the first thing to try for the lesion model.",
+        "lung model's 500 steps were fixed by the training-time budget of this machine. The lesion "
+        "model first trained for 700 steps (validation Dice 0.600) and then for 1400 steps, which "
+        "are kept, so the validation blocks took part in that one choice. Longer training is the "
+        "next thing to try for the lesion model.",
         "",
         "## Validation split",
         "",
