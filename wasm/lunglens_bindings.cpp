@@ -11,6 +11,10 @@
 //   or delete(), and until the heap
 //   grows (any call that allocates may grow it; the view then reads as
 //   length 0). Copy the data (view.slice()) to keep it, or ask for a new view.
+// - Session.neuralInput(k0, k1) returns a NEW Float32Array (a copy) that
+//   the caller owns. Session.setNeuralOutput(k0, lung, lesion) COPIES the
+//   two Float32Arrays into the Session. neuralLungLabels() and
+//   neuralLesionLabels() are VIEWS with the same rules as lungLabels().
 // - Everything else is returned as JavaScript values (copies), including the
 //   Uint8Arrays of keyImages() and masksNifti().
 // - A Session must be released with session.delete(); Embind objects are not
@@ -36,7 +40,9 @@
 #include "parallel/parallel_for.h"
 #include "phantom/chest_phantom.h"
 #include "pipeline/analysis.h"
+#include "pipeline/neural_analysis.h"
 #include "report/mask_export.h"
+#include "segment/neural_input.h"
 
 namespace lunglens::wasm {
 namespace {
@@ -163,6 +169,7 @@ class Session {
     volume_.reset();
     segmentation_.reset();
     key_images_.clear();
+    reset_neural();
     val result = val::object();
     if (!scan_) scan();
     if (index < 0 || static_cast<std::size_t>(index) >= scan_->series.size()) {
@@ -201,6 +208,7 @@ class Session {
     volume_.reset();
     segmentation_.reset();
     key_images_.clear();
+    reset_neural();
     AnalysisOptions options = analysis_options(generated_at, progress);
     if (index >= 0) options.series_index = static_cast<std::size_t>(index);
     return keep_result(analyze_files(input_files(), options));
@@ -213,6 +221,7 @@ class Session {
     volume_.reset();
     segmentation_.reset();
     key_images_.clear();
+    reset_neural();
     const AnalysisOptions options = analysis_options(generated_at, progress);
     AnalysisResult analysis;
     analysis.volume = generate_chest_phantom(PhantomOptions{}).volume;
@@ -268,6 +277,59 @@ class Session {
     return val(emscripten::typed_memory_view(segmentation_->lesions.size(), segmentation_->lesions.data()));
   }
 
+  // Model input of slices [k0, k1) of the loaded volume: a new Float32Array
+  // of (k1 - k0) x 256 x 256 values for a [k1 - k0, 1, 256, 256] tensor.
+  // Throws a JavaScript Error naming the fault for a bad range or no volume.
+  val neuralInput(int first_slice, int end_slice) const {
+    if (!volume_) val::global("Error").new_(std::string("neuralInput: no volume is loaded")).throw_();
+    const NeuralInputBatch batch = neural_input_batch(*volume_, first_slice, end_slice);
+    if (batch.values.empty()) val::global("Error").new_(batch.diagnostics.front().message).throw_();
+    return val(emscripten::typed_memory_view(batch.values.size(), batch.values.data())).call<val>("slice");
+  }
+
+  // Copies the lung and lesion model outputs (Float32Arrays of probabilities
+  // of the same layout as neuralInput) of slices starting at k0.
+  void setNeuralOutput(int first_slice, const val& lung, const val& lesion) {
+    if (!volume_) val::global("Error").new_(std::string("setNeuralOutput: no volume is loaded")).throw_();
+    const std::size_t total = static_cast<std::size_t>(volume_->geometry.size[2] * kNeuralGridPixels);
+    const std::size_t length = lung["length"].as<std::size_t>();
+    const std::size_t offset = static_cast<std::size_t>(std::max(first_slice, 0)) * kNeuralGridPixels;
+    if (first_slice < 0 || length != lesion["length"].as<std::size_t>() || length % kNeuralGridPixels != 0 ||
+        offset + length > total)
+      val::global("Error").new_(std::string("setNeuralOutput: the lung and lesion arrays must hold the same whole number of 256 x 256 slices, starting at slice 0 to ") + std::to_string(volume_->geometry.size[2] - 1)).throw_();
+    neural_lung_.resize(total, 0.0f);
+    neural_lesion_.resize(total, 0.0f);
+    val(emscripten::typed_memory_view(length, neural_lung_.data() + offset)).call<void>("set", lung);
+    val(emscripten::typed_memory_view(length, neural_lesion_.data() + offset)).call<void>("set", lesion);
+  }
+
+  // Builds the neural masks from the outputs set so far, quantifies them and
+  // rewrites the reports of the last analyze() with the neural part added.
+  // Returns {ok, lungsFound, reportJson, reportHtml, diagnostics}.
+  val finishNeural() {
+    val result = val::object();
+    if (!volume_ || !report_input_) val::global("Error").new_(std::string("finishNeural: run analyze() first")).throw_();
+    NeuralAnalysis neural = analyze_neural_output(*volume_, neural_lung_, neural_lesion_);
+    const ReportPair reports = write_reports_with_neural(*report_input_, neural);
+    result.set("ok", neural.quantification.ok && reports.json.ok && reports.html.ok);
+    result.set("lungsFound", neural.segmentation.lungs_found);
+    result.set("reportJson", reports.json.text);
+    result.set("reportHtml", reports.html.text);
+    result.set("diagnostics", to_js(neural.diagnostics));
+    neural_segmentation_ = std::make_unique<LungSegmentation>(std::move(neural.segmentation));
+    return result;
+  }
+
+  val neuralLungLabels() const {
+    if (!neural_segmentation_ || neural_segmentation_->lungs.empty()) return val::null();
+    return val(emscripten::typed_memory_view(neural_segmentation_->lungs.size(), neural_segmentation_->lungs.data()));
+  }
+
+  val neuralLesionLabels() const {
+    if (!neural_segmentation_ || neural_segmentation_->lesions.empty()) return val::null();
+    return val(emscripten::typed_memory_view(neural_segmentation_->lesions.size(), neural_segmentation_->lesions.data()));
+  }
+
   bool hasVolume() const { return volume_ != nullptr; }
 
   val geometry() const { return volume_ ? to_js(volume_->geometry) : val::null(); }
@@ -306,12 +368,14 @@ class Session {
     volume_.reset();
     segmentation_.reset();
     key_images_.clear();
+    reset_neural();
   }
 
   void clearFiles() {
     volume_.reset();
     segmentation_.reset();
     key_images_.clear();
+    reset_neural();
     scan_.reset();
     storage_.clear();
     names_.clear();
@@ -371,11 +435,19 @@ class Session {
     if (analysis.segmentation.lungs_found)
       segmentation_ = std::make_unique<LungSegmentation>(std::move(analysis.segmentation));
     key_images_ = std::move(analysis.key_images);
+    report_input_ = std::make_unique<ReportInput>(std::move(analysis.report_input));
     return result;
   }
 
   static val copy_to_js(const std::vector<std::uint8_t>& bytes) {
     return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+  }
+
+  void reset_neural() {
+    report_input_.reset();
+    neural_segmentation_.reset();
+    neural_lung_ = {};
+    neural_lesion_ = {};
   }
 
   std::vector<InputFile> input_files() const {
@@ -392,6 +464,10 @@ class Session {
   std::unique_ptr<HuVolume> volume_;
   std::unique_ptr<LungSegmentation> segmentation_;
   std::vector<KeyImage> key_images_;
+  std::unique_ptr<ReportInput> report_input_;
+  std::unique_ptr<LungSegmentation> neural_segmentation_;
+  std::vector<float> neural_lung_;
+  std::vector<float> neural_lesion_;
 };
 
 std::string version() { return LUNGLENS_VERSION; }
@@ -425,6 +501,11 @@ EMSCRIPTEN_BINDINGS(lunglens) {
       .function("lesionLabels", &Session::lesionLabels)
       .function("keyImages", &Session::keyImages)
       .function("masksNifti", &Session::masksNifti)
+      .function("neuralInput", &Session::neuralInput)
+      .function("setNeuralOutput", &Session::setNeuralOutput)
+      .function("finishNeural", &Session::finishNeural)
+      .function("neuralLungLabels", &Session::neuralLungLabels)
+      .function("neuralLesionLabels", &Session::neuralLesionLabels)
       .function("hasVolume", &Session::hasVolume)
       .function("geometry", &Session::geometry)
       .function("voxelType", &Session::voxelType)

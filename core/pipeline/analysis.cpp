@@ -150,6 +150,7 @@ void analyze_volume(AnalysisResult& result, const SeriesSummary& series, const A
   append(result.diagnostics, json.diagnostics);
   result.report_json = json.text;
   result.report_html = html.text;
+  result.report_input = std::move(input);
   result.timings.push_back({AnalysisStage::reporting, seconds_since(start)});
   report_progress(options, AnalysisStage::reporting, 1, 1);
 

@@ -1,6 +1,8 @@
 #include "report/report_html.h"
 
 #include <algorithm>
+#include <span>
+#include <utility>
 
 #include "quantify/severity_score.h"
 #include "report/report_quantities.h"
@@ -102,12 +104,9 @@ void write_input(Html& html, const ReportInput& input) {
   html.raw("</table>\n");
 }
 
-void write_diagnostics(Html& html, const ReportInput& input) {
-  html.element("h2", "Findings during processing");
-  const std::pair<std::string_view, const Diagnostics*> stages[] = {
-      {"load", &input.load_diagnostics},
-      {"segment", &input.segmentation_diagnostics},
-      {"quantify", &input.quantification.diagnostics}};
+using StageDiagnostics = std::pair<std::string_view, const Diagnostics*>;
+
+void write_diagnostics_table(Html& html, std::span<const StageDiagnostics> stages) {
   bool any = false;
   for (const auto& [stage, diagnostics] : stages) any = any || !diagnostics->empty();
   if (!any) {
@@ -128,6 +127,14 @@ void write_diagnostics(Html& html, const ReportInput& input) {
     }
   }
   html.raw("</table>\n");
+}
+
+void write_diagnostics(Html& html, const ReportInput& input) {
+  html.element("h2", "Findings during processing");
+  const StageDiagnostics stages[] = {{"load", &input.load_diagnostics},
+                                     {"segment", &input.segmentation_diagnostics},
+                                     {"quantify", &input.quantification.diagnostics}};
+  write_diagnostics_table(html, stages);
 }
 
 void write_lung_table(Html& html, const LungQuantification& q) {
@@ -251,20 +258,44 @@ void write_histogram(Html& html, const HuHistogram& histogram) {
                         std::to_string(histogram.above_range) + " voxels above the range.");
 }
 
+void write_parameters(Html& html, const SegmentationMethod& method) {
+  if (method.parameters.empty()) return;
+  html.raw("<table>\n");
+  html.header_row({"Parameter", "Value"});
+  for (const MethodParameter& parameter : method.parameters) {
+    html.raw("<tr>");
+    html.cell(parameter.name);
+    html.number_cell(format_fixed(parameter.value, parameter.decimals) + " " + parameter.unit);
+    html.raw("</tr>\n");
+  }
+  html.raw("</table>\n");
+}
+
+// Shows the neural engine's masks and numbers after the classical ones.
+void write_neural(Html& html, const NeuralReportPart& neural) {
+  html.element("h2", "Neural engine");
+  html.element("p", "The numbers in this section come from the neural engine (" + neural.segmentation_method.engine +
+                        "): lung and infection masks from the lunglens U-Net models, measured with the same "
+                        "quantification as the classical engine. All numbers above this section come from the "
+                        "classical engine.");
+  html.element("h3", "Neural engine findings");
+  const StageDiagnostics stages[] = {{"segment", &neural.segmentation_diagnostics},
+                                     {"quantify", &neural.quantification.diagnostics}};
+  write_diagnostics_table(html, stages);
+  if (neural.quantification.ok) {
+    write_lung_table(html, neural.quantification);
+    write_zone_table(html, neural.quantification);
+  } else {
+    html.element("p", "The neural quantification failed; the findings above give the reason.");
+  }
+  html.element("h3", "Neural engine parameters");
+  write_parameters(html, neural.segmentation_method);
+}
+
 void write_method(Html& html, const ReportInput& input) {
   html.element("h2", "Method");
   html.element("p", "Segmentation engine: " + input.segmentation_method.engine);
-  if (!input.segmentation_method.parameters.empty()) {
-    html.raw("<table>\n");
-    html.header_row({"Parameter", "Value"});
-    for (const MethodParameter& parameter : input.segmentation_method.parameters) {
-      html.raw("<tr>");
-      html.cell(parameter.name);
-      html.number_cell(format_fixed(parameter.value, parameter.decimals) + " " + parameter.unit);
-      html.raw("</tr>\n");
-    }
-    html.raw("</table>\n");
-  }
+  write_parameters(html, input.segmentation_method);
   html.element("p", "Volumes are voxel counts times the voxel volume (" +
                         quantity(input.quantification.voxel_volume_mm3, kVoxelVolumeMm3) +
                         "); percents are ratios of voxel counts.");
@@ -332,6 +363,7 @@ ReportText write_report_html(const ReportInput& input) {
     html.element("p", "The quantification failed; the findings above give the reason.");
   }
   write_method(html, input);
+  if (input.neural) write_neural(html, *input.neural);
 
   html.raw("<p class=\"muted\">");
   html.text("lunglens " + std::string(LUNGLENS_VERSION) + ", report schema " + std::string(kReportSchemaVersion) +

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,14 @@ struct SegmentationMethod {
   std::vector<MethodParameter> parameters;
 };
 
+// Masks and numbers of the neural engine, reported beside the classical ones
+// and computed with the same quantification.
+struct NeuralReportPart {
+  SegmentationMethod segmentation_method;  // engine "neural".
+  Diagnostics segmentation_diagnostics;
+  LungQuantification quantification;
+};
+
 struct ReportInput {
   // Time of the analysis as RFC 3339 text, e.g. "2024-05-01T12:00:00Z". The
   // core has no clock of its own, so the caller passes it in.
@@ -55,6 +64,7 @@ struct ReportInput {
   SegmentationMethod segmentation_method;
   LungQuantification quantification;     // Its diagnostics appear as stage "quantify".
   std::vector<KeyImage> key_images;      // Shown in the HTML page as embedded PNG; not in the JSON.
+  std::optional<NeuralReportPart> neural; // Present when the neural engine ran.
 };
 
 // Returns the report status: "failed" when the quantification was rejected,

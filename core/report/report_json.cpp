@@ -100,17 +100,14 @@ void write_input(JsonWriter& json, const SeriesSummary& series) {
   json.end_object();
 }
 
-void write_method(JsonWriter& json, const ReportInput& input) {
-  json.key("method");
-  json.begin_object();
-
+void write_segmentation_method(JsonWriter& json, const SegmentationMethod& method) {
   json.key("segmentation");
   json.begin_object();
   json.key("engine");
-  json.string(input.segmentation_method.engine);
+  json.string(method.engine);
   json.key("parameters");
   json.begin_array();
-  for (const MethodParameter& parameter : input.segmentation_method.parameters) {
+  for (const MethodParameter& parameter : method.parameters) {
     json.begin_inline_object();
     json.key("name");
     json.string(parameter.name);
@@ -122,6 +119,12 @@ void write_method(JsonWriter& json, const ReportInput& input) {
   }
   json.end_array();
   json.end_object();
+}
+
+void write_method(JsonWriter& json, const ReportInput& input) {
+  json.key("method");
+  json.begin_object();
+  write_segmentation_method(json, input.segmentation_method);
 
   json.key("quantification");
   json.begin_object();
@@ -272,6 +275,31 @@ void write_results(JsonWriter& json, const LungQuantification& quantification) {
   json.end_object();
 }
 
+// Writes the neural engine's masks and numbers as one optional object, so
+// that every number in the report states which engine produced it.
+void write_neural(JsonWriter& json, const NeuralReportPart& neural) {
+  json.key("neural");
+  json.begin_object();
+  json.key("engine");
+  json.string(neural.segmentation_method.engine);
+  json.key("status");
+  json.string(neural.quantification.ok ? "complete" : "failed");
+
+  json.key("diagnostics");
+  json.begin_array();
+  write_diagnostics(json, "segment", neural.segmentation_diagnostics);
+  write_diagnostics(json, "quantify", neural.quantification.diagnostics);
+  json.end_array();
+
+  json.key("method");
+  json.begin_object();
+  write_segmentation_method(json, neural.segmentation_method);
+  json.end_object();
+
+  write_results(json, neural.quantification);
+  json.end_object();
+}
+
 }  // namespace
 
 ReportText write_report_json(const ReportInput& input) {
@@ -308,6 +336,7 @@ ReportText write_report_json(const ReportInput& input) {
 
   write_method(json, input);
   write_results(json, input.quantification);
+  if (input.neural) write_neural(json, *input.neural);
   json.end_object();
 
   report.text = json.text();

@@ -1,0 +1,55 @@
+#include "pipeline/neural_analysis.h"
+
+#include <utility>
+
+#include "quantify/quantify.h"
+#include "report/report_html.h"
+#include "report/report_json.h"
+#include "segment/neural_input.h"
+
+namespace lunglens {
+
+SegmentationMethod neural_method(const NeuralOutputOptions& o) {
+  SegmentationMethod method;
+  method.engine = "neural";
+  method.parameters = {
+      {"model_grid", static_cast<double>(kNeuralGridSize), "1", 0},
+      {"input_window_min", static_cast<double>(kNeuralWindowMinHu), "HU", 0},
+      {"input_window_max", static_cast<double>(kNeuralWindowMaxHu), "HU", 0},
+      {"clahe_tiles", static_cast<double>(kClaheTiles), "1", 0},
+      {"clahe_clip_limit", kClaheClipLimit, "1", 1},
+      {"probability_threshold", o.probability_threshold, "1", 2},
+      {"min_lung_area", o.min_lung_area_mm2, "mm2", 0},
+      {"min_component_fraction", o.min_component_fraction, "1", 2},
+      {"aerated_max", o.aerated_max_hu, "HU", 0},
+      {"min_aerated_fraction", o.min_aerated_fraction, "1", 2},
+      {"gas", o.gas_hu, "HU", 0},
+      {"gas_max_fraction", o.gas_max_fraction, "1", 2},
+      {"single_side_fraction", o.single_side_fraction, "1", 2},
+      {"ggo_min", o.ggo_min_hu, "HU", 0},
+      {"consolidation_min", o.consolidation_min_hu, "HU", 0},
+      {"consolidation_max", o.consolidation_max_hu, "HU", 0},
+  };
+  return method;
+}
+
+NeuralAnalysis analyze_neural_output(const HuVolume& volume, std::span<const float> lung_probability,
+                                     std::span<const float> lesion_probability, const NeuralOutputOptions& options) {
+  NeuralAnalysis analysis;
+  analysis.method = neural_method(options);
+  analysis.segmentation = neural_segmentation(volume, lung_probability, lesion_probability, options);
+  analysis.diagnostics = analysis.segmentation.diagnostics;
+  if (!analysis.segmentation.lungs_found) return analysis;
+
+  analysis.quantification = quantify(volume, analysis.segmentation);
+  analysis.diagnostics.insert(analysis.diagnostics.end(), analysis.quantification.diagnostics.begin(),
+                              analysis.quantification.diagnostics.end());
+  return analysis;
+}
+
+ReportPair write_reports_with_neural(ReportInput input, const NeuralAnalysis& neural) {
+  input.neural = NeuralReportPart{neural.method, neural.segmentation.diagnostics, neural.quantification};
+  return {write_report_json(input), write_report_html(input)};
+}
+
+}  // namespace lunglens

@@ -1,0 +1,107 @@
+// Runs the lunglens lung and lesion models (models/lung/lung.onnx and
+// models/lesion/lesion.onnx) with ONNX Runtime Web over a loaded series. The
+// WebAssembly core does the preprocessing and post-processing, and this
+// module only moves the batches and calls session.run. It works in Node and in a Web
+// Worker: the caller passes the onnxruntime-web module and the model bytes, so
+// this file imports nothing and makes no network request of its own.
+//
+// Node:   const ort = await import('onnxruntime-web');
+// Worker: import * as ort from '<static path>/ort.webgpu.min.mjs';
+//   const engine = await createNeuralEngine({ ort, lungModel, lesionModel });
+//   const result = await engine.analyzeSession(session, { onProgress });
+
+// Side of the square model grid, the same value as kNeuralGridSize in core/segment/neural_input.h.
+export const NEURAL_GRID_SIZE = 256;
+const GRID_PIXELS = NEURAL_GRID_SIZE * NEURAL_GRID_SIZE;
+
+// Returns true when the page can use WebGPU. Node has no navigator.gpu, so there it returns false.
+async function hasWebGpu() {
+  if (typeof navigator === 'undefined' || !navigator.gpu) return false;
+  try {
+    return (await navigator.gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the two inference sessions once.
+ * @param {object} options
+ * @param {object} options.ort onnxruntime-web module.
+ * @param {Uint8Array|ArrayBuffer} options.lungModel bytes of lung.onnx.
+ * @param {Uint8Array|ArrayBuffer} options.lesionModel bytes of lesion.onnx.
+ * @param {number} [options.threads] WASM threads; 0 lets onnxruntime-web choose.
+ * @param {boolean} [options.allowWebGpu=true] use WebGPU when the browser offers it.
+ */
+export async function createNeuralEngine({ ort, lungModel, lesionModel, threads = 0, allowWebGpu = true }) {
+  if (!ort || !ort.InferenceSession) throw new TypeError('createNeuralEngine: options.ort must be the onnxruntime-web module');
+  if (!lungModel || !lesionModel) throw new TypeError('createNeuralEngine: lungModel and lesionModel bytes are required');
+
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.simd = true;
+  // NOTE: only the WASM backend has been run (Node 20); the WebGPU path is untested.
+  const useWebGpu = allowWebGpu && (await hasWebGpu());
+  const executionProviders = useWebGpu ? ['webgpu', 'wasm'] : ['wasm'];
+  const sessionOptions = { executionProviders, graphOptimizationLevel: 'all' };
+
+  const toBytes = (model) => (model instanceof Uint8Array ? model : new Uint8Array(model));
+  const lung = await ort.InferenceSession.create(toBytes(lungModel), sessionOptions);
+  const lesion = await ort.InferenceSession.create(toBytes(lesionModel), sessionOptions);
+
+  // Runs both models on `input` (slices x 256 x 256 floats from Session.neuralInput).
+  async function predict(input, slices) {
+    if (input.length !== slices * GRID_PIXELS)
+      throw new RangeError(`predict: expected ${slices * GRID_PIXELS} input values for ${slices} slices, got ${input.length}`);
+    const tensor = new ort.Tensor('float32', input, [slices, 1, NEURAL_GRID_SIZE, NEURAL_GRID_SIZE]);
+    const lungOutput = await lung.run({ [lung.inputNames[0]]: tensor });
+    const lesionOutput = await lesion.run({ [lesion.inputNames[0]]: tensor });
+    return {
+      lung: lungOutput[lung.outputNames[0]].data,
+      lesion: lesionOutput[lesion.outputNames[0]].data,
+    };
+  }
+
+  /**
+   * Runs both models over every slice of the volume of a lunglens Session on
+   * which analyze() has run, then builds the neural masks and reports.
+   * onProgress(done, total) may return false to cancel. The result then has
+   * cancelled true and no report.
+   * Returns finishNeural()'s {ok, lungsFound, reportJson, reportHtml,
+   * diagnostics} plus cancelled, executionProvider and seconds
+   * {preprocess, inference, postprocess}.
+   */
+  async function analyzeSession(session, { batchSize = 4, onProgress } = {}) {
+    const geometry = session.geometry();
+    if (!geometry) throw new Error('analyzeSession: the session has no volume, so run analyze() first');
+    const slices = geometry.size[2];
+    const seconds = { preprocess: 0, inference: 0, postprocess: 0 };
+    const now = () => performance.now() / 1000;
+
+    for (let first = 0; first < slices; first += batchSize) {
+      const end = Math.min(first + batchSize, slices);
+      let start = now();
+      const input = session.neuralInput(first, end);
+      seconds.preprocess += now() - start;
+
+      start = now();
+      const output = await predict(input, end - first);
+      seconds.inference += now() - start;
+
+      session.setNeuralOutput(first, output.lung, output.lesion);
+      if (onProgress && onProgress(end, slices) === false)
+        return { ok: false, cancelled: true, executionProvider: executionProviders[0], seconds };
+    }
+
+    const start = now();
+    const result = session.finishNeural();
+    seconds.postprocess = now() - start;
+    return { ...result, cancelled: false, executionProvider: executionProviders[0], seconds };
+  }
+
+  async function release() {
+    await lung.release();
+    await lesion.release();
+  }
+
+  return { predict, analyzeSession, release, executionProvider: executionProviders[0] };
+}
