@@ -1,7 +1,8 @@
 // Service worker of the lunglens web app: caches the app, both WebAssembly
-// builds and the vendor files at install, so the app works offline once it
-// has been loaded. ONNX models (models/*.onnx) are cached the first time the
-// app fetches them.
+// builds and the vendor files (ONNX Runtime Web included) at install, so the
+// app works offline once it has been loaded. The neural engine's models
+// (models/*.onnx, about 1.6 MB) are cached the first time the analysis
+// worker fetches them, so the neural engine works offline after one run.
 //
 // scripts/build-web.sh replaces the build id below with a hash of the site's
 // files. A changed hash changes this file, so the browser installs the new
