@@ -98,13 +98,13 @@ for model in lung lesion; do
   fi
 done
 
-# The files the service worker caches at install (models are cached on first
-# use instead, so installing stays smaller), and a build id from the contents.
+# The files the service worker caches at install, the models included. On a
+# first visit the analysis worker can start before the service worker controls
+# the page, so caching the models on first use could miss them.
+# The build id is a hash of their contents.
 cd "$site"
-files=$(find . -type f ! -name 'sw.js' ! -path './models/*' ! -name 'site-files.json' | sed 's|^\./||' | sort)
-# The id covers the models too, so changed weights replace the cached ones.
-hashed=$(find . -type f ! -name 'sw.js' ! -name 'site-files.json' | sed 's|^\./||' | sort)
-build_id=$(printf '%s\n' "$hashed" | xargs sha256sum | sha256sum | cut -c1-16)
+files=$(find . -type f ! -name 'sw.js' ! -name 'site-files.json' | sed 's|^\./||' | sort)
+build_id=$(printf '%s\n' "$files" | xargs sha256sum | sha256sum | cut -c1-16)
 node -e '
   const files = process.argv[1].split("\n").filter(Boolean);
   process.stdout.write(JSON.stringify({ build: process.argv[2], files }, null, 1) + "\n");

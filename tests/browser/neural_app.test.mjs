@@ -120,14 +120,17 @@ test('neural engine in page matches Node on LIDC-IDRI-0001', async (t) => {
     // Overlays: switching to the neural masks draws them on the central axial slice.
     await page.selectOption('#overlay-engine', 'neural');
     await page.waitForTimeout(200);
-    const shown = await countOverlayPixels(page, 'view-axial');
-    assert.ok(shown.right > 2000, `neural right lung overlay pixels: ${shown.right}`);
-    assert.ok(shown.left > 2000, `neural left lung overlay pixels: ${shown.left}`);
+    const overlayPixels = await countOverlayPixels(page, 'view-axial');
+    assert.ok(overlayPixels.right > 2000, `neural right lung overlay pixels: ${overlayPixels.right}`);
+    assert.ok(overlayPixels.left > 2000, `neural left lung overlay pixels: ${overlayPixels.left}`);
     const drawn = await page.evaluate(() => window.lunglens.viewer.volume.lungs === window.lunglens.neural.lungs);
     assert.equal(drawn, true, 'the viewer draws the neural labels');
     await saveScreenshot(page, 'lidc1-neural.png');
     await page.selectOption('#overlay-engine', 'classical');
     assert.equal(await page.evaluate(() => window.lunglens.viewer.volume.lungs === window.lunglens.volume.lungs), true);
+    await page.waitForTimeout(200);
+    const classicalPixels = await countOverlayPixels(page, 'view-axial');
+    assert.notDeepEqual(classicalPixels, overlayPixels, 'the classical and neural overlays draw different masks');
 
     // Cancel during neural inference: the classical result stays.
     await page.click('#analyze-button');
@@ -193,5 +196,40 @@ test('app without models runs classical only', async (t) => {
   } finally {
     await app.close();
     fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test('neural engine runs offline after first load', async (t) => {
+  const reason = skipReason();
+  if (reason) return t.skip(reason);
+  const app = await openApp({ isolation: true, neural: true });
+  try {
+    const { page } = app;
+    // ready resolves once the service worker is active, after its install
+    // cached every file of site-files.json, the runtime and models included.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    const cached = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const cache = await caches.open(names.find((name) => name.startsWith('lunglens-')));
+      const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
+      return paths.filter((p) => p.startsWith('/models/') || p.startsWith('/vendor/onnxruntime-web/')).sort();
+    });
+    assert.deepEqual(cached.filter((p) => p.endsWith('.onnx') || p.endsWith('.wasm') || p.endsWith('.js') || p.endsWith('.mjs')), [
+      '/models/lesion.onnx', '/models/lung.onnx',
+      '/vendor/onnxruntime-web/ort-wasm-simd-threaded.mjs', '/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm',
+      '/vendor/onnxruntime-web/ort.wasm.min.js',
+    ]);
+
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 60000 });
+    await page.click('#sample-button');
+    assert.equal(await waitForResult(page, 300000), 'ready');
+    const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    assert.equal(report.neural.engine, 'neural');
+    assert.equal(await page.evaluate(() => window.lunglens.neural.executionProvider), 'wasm');
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
   }
 });
