@@ -163,6 +163,18 @@ test('neural engine runs without isolation', async (t) => {
     assert.ok(['complete', 'failed'].includes(report.neural.status));
     t.diagnostic(`sample phantom, one thread: neural status ${report.neural.status}, ` +
       `${(reply.seconds.preprocess + reply.seconds.inference + reply.seconds.postprocess).toFixed(1)} s`);
+
+    // Cancel without the shared flag: the worker reads the message between
+    // model runs and keeps its files and classical result.
+    await page.click('#analyze-button');
+    await page.waitForFunction(() => Number(document.getElementById('progress-neural').value) >= 4, null, { timeout: 120000 });
+    await page.click('#cancel-button');
+    assert.equal(await waitForResult(page), 'ready');
+    assert.match(await page.textContent('#neural-status'), /Neural engine: cancelled/);
+    assert.equal(await page.evaluate(() => window.lunglens.neural.cancelled), true);
+    const total = await page.evaluate(() => Number(document.getElementById('progress-neural').max));
+    const done = await page.evaluate(() => Number(document.getElementById('progress-neural').value));
+    assert.ok(done < total, `cancelled after ${done} of ${total} slices`);
     assertPagePrivate(app);
   } finally {
     await app.close();

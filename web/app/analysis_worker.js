@@ -173,8 +173,9 @@ const handlers = {
   async analyzeNeural(request) {
     const { session: target } = await activeSession();
     if (!target.hasVolume()) throw new Error('no volume is loaded: the classical analysis must run first');
+    // The shared flag keeps a cancel that came after the classical analysis
+    // (analyze clears it); cancelNeural messages count from here on.
     neuralCancelRequested = false;
-    if (cancelFlag) Atomics.store(cancelFlag, 0, 0);
 
     if (!neuralModule) neuralModule = import('./neural_worker_engine.mjs');
     const { loadNeuralEngine } = await neuralModule;
