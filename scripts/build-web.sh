@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Assembles the static web app into build/site/, the folder to serve. It
 # copies the page and its modules from web/, both WebAssembly builds, the
-# vendor files from node_modules and the ONNX models from models/ when
-# present. It writes the file list the service worker caches (site-files.json)
+# vendor files from node_modules (fflate, dcmjs and the WebAssembly build of
+# ONNX Runtime Web) and the neural engine's ONNX models with their model
+# cards when present. It writes the file list the service worker caches (site-files.json)
 # and the service worker with its build id. Everything is served from one
 # origin; nothing comes from a CDN.
 #
@@ -22,6 +23,13 @@ required=(
   "$here/node_modules/fflate/umd/index.js"
   "$here/node_modules/dcmjs/build/dcmjs.es.js"
 )
+# ONNX Runtime Web 1.30, WebAssembly backend only. The analysis worker loads
+# ort.wasm.min.js with importScripts. It imports ort-wasm-simd-threaded.mjs,
+# which fetches ort-wasm-simd-threaded.wasm, and that build also runs on one
+# thread. The WebGPU builds (asyncify and jsep, about 27 MB each) are left out.
+ort_dist="$here/node_modules/onnxruntime-web/dist"
+ort_files=(ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm)
+for file in "${ort_files[@]}"; do required+=("$ort_dist/$file"); done
 for file in "${required[@]}"; do
   if [ ! -f "$file" ]; then
     echo "build-web.sh: $file not found; run scripts/build.sh wasm and npm ci first" >&2
@@ -44,15 +52,58 @@ cp "$here/node_modules/dcmjs/build/dcmjs.es.js" "$site/vendor/dcmjs.es.js"
 for license in fflate/LICENSE dcmjs/LICENSE; do
   if [ -f "$here/node_modules/$license" ]; then cp "$here/node_modules/$license" "$site/vendor/${license%%/*}.LICENSE.txt"; fi
 done
-if compgen -G "$here/models/*.onnx" >/dev/null; then
-  mkdir -p "$site/models"
-  cp "$here"/models/*.onnx "$site/models/"
-fi
 
-# The files the service worker caches at install (models are cached on first
-# use instead, so installing stays small), and a build id from their contents.
+mkdir -p "$site/vendor/onnxruntime-web"
+for file in "${ort_files[@]}"; do cp "$ort_dist/$file" "$site/vendor/onnxruntime-web/"; done
+# The npm package ships no LICENSE file; its bundles state "Copyright (c)
+# Microsoft Corporation. All rights reserved. Licensed under the MIT License."
+node -e '
+  const pkg = require(process.argv[1]);
+  if (pkg.license !== "MIT") throw new Error(`onnxruntime-web ${pkg.version} is licensed ${pkg.license}, not MIT; update build-web.sh`);
+  process.stdout.write(`ONNX Runtime Web ${pkg.version} (https://github.com/microsoft/onnxruntime)
+
+MIT License
+
+Copyright (c) Microsoft Corporation
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`);
+' "$here/node_modules/onnxruntime-web/package.json" > "$site/vendor/onnxruntime-web/LICENSE.txt"
+
+# The neural engine's models with their cards (the cards state the weights'
+# licence). Without them the app runs the classical engine only.
+for model in lung lesion; do
+  if [ -f "$here/models/$model/$model.onnx" ]; then
+    mkdir -p "$site/models"
+    cp "$here/models/$model/$model.onnx" "$site/models/$model.onnx"
+    cp "$here/models/$model/README.md" "$site/models/$model.README.md"
+  else
+    echo "build-web.sh: models/$model/$model.onnx not found; the site will run the classical engine only" >&2
+  fi
+done
+
+# The files the service worker caches at install, the models included. On a
+# first visit the analysis worker can start before the service worker controls
+# the page, so caching the models on first use could miss them.
+# The build id is a hash of their contents.
 cd "$site"
-files=$(find . -type f ! -name 'sw.js' ! -path './models/*' ! -name 'site-files.json' | sed 's|^\./||' | sort)
+files=$(find . -type f ! -name 'sw.js' ! -name 'site-files.json' | sed 's|^\./||' | sort)
 build_id=$(printf '%s\n' "$files" | xargs sha256sum | sha256sum | cut -c1-16)
 node -e '
   const files = process.argv[1].split("\n").filter(Boolean);

@@ -1,7 +1,7 @@
-// Service worker of the lunglens web app: caches the app, both WebAssembly
-// builds and the vendor files at install, so the app works offline once it
-// has been loaded. ONNX models (models/*.onnx) are cached the first time the
-// app fetches them.
+// Service worker of the lunglens web app. At install it caches every file
+// that site-files.json lists: the app, both WebAssembly builds, the vendor
+// files (ONNX Runtime Web included) and the neural engine's models. So the
+// app and both engines work offline once the page has been loaded.
 //
 // scripts/build-web.sh replaces the build id below with a hash of the site's
 // files. A changed hash changes this file, so the browser installs the new
@@ -46,8 +46,6 @@ self.addEventListener('fetch', (event) => {
     const cached = await cache.match(key, { ignoreSearch: true });
     if (cached) return cached;
 
-    const response = await fetch(request);
-    if (response.ok && url.pathname.endsWith('.onnx')) await cache.put(key, response.clone());
-    return response;
+    return fetch(request);
   })());
 });

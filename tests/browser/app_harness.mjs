@@ -24,9 +24,11 @@ export function missingPrerequisite() {
 }
 
 // Starts a server and a browser page on the app; resolves once the engine
-// has started. close() stops both.
-export async function openApp({ isolation }) {
-  const server = await startServer({ root: site, port: 0, isolation });
+// has started. close() stops both. neural sets the page's "Also run the
+// neural engine" option (stored in localStorage); it is off unless asked, so
+// the reports match the native CLI's classical-only report.
+export async function openApp({ isolation, neural = false, root: siteRoot = site }) {
+  const server = await startServer({ root: siteRoot, port: 0, isolation });
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
@@ -40,6 +42,7 @@ export async function openApp({ isolation }) {
     const url = request.url();
     if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url);
   });
+  await page.addInitScript((value) => localStorage.setItem('lunglens.neural', value), neural ? 'on' : 'off');
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => document.body.dataset.state !== 'starting', null, { timeout: 60000 });
   return {

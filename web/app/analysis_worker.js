@@ -8,8 +8,9 @@
 // the same way.
 //
 // Protocol: every request is {id, type, ...}; every reply carries the same id
-// and either {ok: true, ...} or {ok: false, error}. While "analyze" runs the
-// worker also posts {id, type: 'progress', stage, done, total}.
+// and either {ok: true, ...} or {ok: false, error}. While "analyze" or
+// "analyzeNeural" runs the worker also posts {id, type: 'progress', stage,
+// done, total}. "cancelNeural" needs no id and gets no reply that matters.
 'use strict';
 
 const variant = self.crossOriginIsolated ? 'threads' : 'nothreads';
@@ -30,9 +31,10 @@ let session = null;
 let cancelFlag = null;  // Int32Array over a SharedArrayBuffer; element 0 set to 1 cancels.
 
 // Engines that turn the loaded files into a report. "classical" is the
-// C++ core (thresholds and morphology). A second engine, such as a neural
-// network, registers here under its own name with the same contract:
+// C++ core (thresholds and morphology). Its contract:
 // run(session, request, progress) -> {ok, seriesIndex, reportJson, diagnostics, timings}.
+// The neural engine (neural_worker_engine.mjs) runs after it on the same
+// Session, through the "analyzeNeural" request.
 const engines = {
   classical: {
     run(activeSession, request, progress) {
@@ -40,6 +42,9 @@ const engines = {
     },
   },
 };
+
+let neuralModule = null;         // Promise of neural_worker_engine.mjs, imported on first use.
+let neuralCancelRequested = false;
 
 async function activeSession() {
   const lunglens = await modulePromise;
@@ -159,6 +164,49 @@ const handlers = {
       volume,
     };
     return { reply, transfer };
+  },
+
+  // Runs the neural engine on the volume of the last analysis. Loads ONNX
+  // Runtime Web and both models on the first call. Replies {neuralOk,
+  // cancelled, lungsFound, reportJson (both engines), diagnostics,
+  // executionProvider, threads, seconds, loadSeconds, lungs, lesions}.
+  async analyzeNeural(request) {
+    const { session: target } = await activeSession();
+    if (!target.hasVolume()) throw new Error('no volume is loaded: the classical analysis must run first');
+    // The shared flag keeps a cancel that came after the classical analysis
+    // (analyze clears it); cancelNeural messages count from here on.
+    neuralCancelRequested = false;
+
+    if (!neuralModule) neuralModule = import('./neural_worker_engine.mjs');
+    const { loadNeuralEngine } = await neuralModule;
+    const { engine, threads, loadSeconds } = await loadNeuralEngine(self.location.href);
+
+    const report = progressReporter(request.id);
+    const result = await engine.analyzeSession(target, {
+      onProgress: (done, total) => report('neural', done, total) && !neuralCancelRequested,
+    });
+    const copy = (view) => (view ? view.slice() : null);
+    const lungs = result.cancelled ? null : copy(target.neuralLungLabels());
+    const lesions = result.cancelled ? null : copy(target.neuralLesionLabels());
+    const reply = {
+      neuralOk: result.ok,
+      cancelled: result.cancelled,
+      lungsFound: result.lungsFound ?? false,
+      reportJson: result.reportJson ?? null,
+      diagnostics: result.diagnostics ?? [],
+      executionProvider: result.executionProvider,
+      threads,
+      seconds: result.seconds,
+      loadSeconds,
+      lungs,
+      lesions,
+    };
+    return { reply, transfer: [lungs, lesions].filter(Boolean).map((a) => a.buffer) };
+  },
+
+  async cancelNeural() {
+    neuralCancelRequested = true;
+    return {};
   },
 
   async masksNifti() {

@@ -64,6 +64,13 @@ export class EngineClient {
     return false;
   }
 
+  // Stops a running neural analysis after its current batch of slices. The
+  // worker reads the message between model runs, so this works on every page.
+  cancelNeural() {
+    if (this.cancelFlag) Atomics.store(this.cancelFlag, 0, 1);
+    this.worker?.postMessage({ type: 'cancelNeural' });
+  }
+
   terminate(reason = 'stopped') {
     this.worker?.terminate();
     this.worker = null;

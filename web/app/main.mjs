@@ -20,8 +20,10 @@ const app = {
   engine: null,
   sources: [],        // Inputs added by the user: {kind: 'files', items: [{name, file}]} or {kind: 'sample'}.
   scan: null,
-  analysis: null,     // Last reply of the worker's analyze.
+  analysis: null,     // Last reply of the worker's analyze; reportJson carries both engines once the neural engine ran.
   report: null,       // Parsed report JSON.
+  neural: null,       // Last reply of the worker's analyzeNeural, or {error} when it failed.
+  neuralRunning: false,
   volume: null,
   selectedSeries: -1,
 };
@@ -77,7 +79,23 @@ function setStageProgress(stage, done, total) {
 
 function resetProgress() {
   $('progress-section').hidden = false;
-  for (const stage of ['reading', 'decoding', 'segmenting', 'quantifying']) setStageProgress(stage, 0, 0);
+  for (const stage of ['reading', 'decoding', 'segmenting', 'quantifying', 'neural']) setStageProgress(stage, 0, 0);
+  document.querySelector('.stage[data-stage="neural"]').hidden = !neuralEnabled();
+}
+
+// ---- Neural engine option (remembered in this browser's localStorage) ----
+
+const neuralSetting = 'lunglens.neural';
+
+function neuralEnabled() {
+  return $('neural-enabled').checked;
+}
+
+function wireNeuralOption() {
+  $('neural-enabled').checked = localStorage.getItem(neuralSetting) !== 'off';
+  $('neural-enabled').addEventListener('change', (event) => {
+    localStorage.setItem(neuralSetting, event.target.checked ? 'on' : 'off');
+  });
 }
 
 // Reads the files of a source and sends them to the worker in batches.
@@ -193,7 +211,7 @@ function markSeries(index) {
 
 // The core's scanning stage is quick and follows the reading of the files, so
 // it has no bar of its own. Reporting is shown as the end of quantifying.
-const stageBars = { decoding: 'decoding', segmenting: 'segmenting', quantifying: 'quantifying', reporting: 'quantifying' };
+const stageBars = { decoding: 'decoding', segmenting: 'segmenting', quantifying: 'quantifying', reporting: 'quantifying', neural: 'neural' };
 
 client.onProgress = ({ stage, done, total }) => {
   if (stageBars[stage]) setStageProgress(stageBars[stage], done, total);
@@ -209,7 +227,11 @@ async function analyze(seriesIndex) {
   try {
     const reply = await client.request({ type: 'analyze', seriesIndex, generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
     app.analysis = reply;
-    await showAnalysis(reply);
+    app.neural = null;
+    const state = await showAnalysis(reply);
+    const cancelled = state === 'idle';
+    if (!cancelled && reply.volume && neuralEnabled()) await runNeural(reply);
+    setState(state);
   } catch (error) {
     if (app.state === 'cancelling') {
       // Inputs stay blocked until the new worker has all files again.
@@ -252,8 +274,60 @@ async function showAnalysis(reply) {
   }
   $('export-nifti').disabled = !reply.volume?.lungs;
   $('export-seg').disabled = !reply.volume?.lungs;
-  if (cancelled) setState('idle');
-  else setState(reply.analysisOk ? 'ready' : 'failed');
+  showNeuralStatus(null);
+  $('overlay-engine').value = 'classical';
+  $('overlay-engine').querySelector('option[value="neural"]').disabled = true;
+  viewer.setOverlayEngine('classical');
+  if (cancelled) return 'idle';
+  return reply.analysisOk ? 'ready' : 'failed';
+}
+
+// ---- Neural engine ----
+
+// Runs the neural engine on the volume the classical analysis left in the
+// worker. Its failure or cancellation leaves the classical results standing.
+async function runNeural(classical) {
+  app.neuralRunning = true;
+  setStageProgress('neural', 0, classical.volume.geometry.size[2]);
+  showNeuralStatus('Neural engine: loading ONNX Runtime Web and the models, then running…');
+  try {
+    const reply = await client.request({ type: 'analyzeNeural' });
+    app.neural = reply;
+    if (reply.cancelled) {
+      showNeuralStatus('Neural engine: cancelled. The numbers and masks shown are the classical engine\'s.');
+      return;
+    }
+    if (reply.reportJson) {
+      app.analysis.reportJson = reply.reportJson;
+      app.report = JSON.parse(reply.reportJson);
+      app.redrawHistogram = renderReport($('report'), app.report);
+    }
+    if (reply.lungs) {
+      viewer.setNeuralMasks(reply.lungs, reply.lesions);
+      $('overlay-engine').querySelector('option[value="neural"]').disabled = false;
+    }
+    const seconds = reply.seconds.preprocess + reply.seconds.inference + reply.seconds.postprocess;
+    const provider = reply.executionProvider === 'webgpu' ? 'WebGPU' : 'WebAssembly';
+    const threads = reply.threads === 1 ? '1 thread' : `${reply.threads} threads`;
+    const outcome = reply.neuralOk ? '' : ' It did not complete; see the neural engine findings in the report.';
+    showNeuralStatus(`Neural engine: ONNX Runtime Web, execution provider ${reply.executionProvider} (${provider}, ${threads}), ` +
+      `${seconds.toFixed(1)} s for the series (inference ${reply.seconds.inference.toFixed(1)} s), ` +
+      `runtime and models loaded in ${reply.loadSeconds.toFixed(1)} s.${outcome}`, reply.executionProvider);
+  } catch (error) {
+    app.neural = { error: error.message };
+    showNeuralStatus(null);
+    showMessage($('input-messages'), 'error', `The neural engine did not run: ${error.message}. The classical results below stand.`);
+  } finally {
+    app.neuralRunning = false;
+  }
+}
+
+function showNeuralStatus(text, executionProvider) {
+  const status = $('neural-status');
+  status.hidden = !text;
+  status.textContent = text ?? '';
+  if (executionProvider) status.dataset.executionProvider = executionProvider;
+  else delete status.dataset.executionProvider;
 }
 
 // Shows patient name and ID from the series' DICOM metadata, in the page only.
@@ -267,6 +341,10 @@ async function showPatient(seriesIndex) {
 
 function cancelAnalysis() {
   if (app.state !== 'analyzing') return;
+  if (app.neuralRunning) {
+    client.cancelNeural();
+    return;
+  }
   const survives = client.cancel();
   if (!survives) setState('cancelling');
 }
@@ -340,6 +418,7 @@ function wireViewer() {
   for (const name of ['rightLung', 'leftLung', 'groundGlass', 'consolidation']) {
     $(`overlay-${name}`).addEventListener('change', (event) => viewer.setOverlays({ [name]: event.target.checked }));
   }
+  $('overlay-engine').addEventListener('change', (event) => viewer.setOverlayEngine(event.target.value));
   $('overlay-opacity').addEventListener('input', (event) => viewer.setOverlays({ opacity: Number(event.target.value) }));
   document.addEventListener('keydown', (event) => {
     // Arrow keys on a series radio button or a slider belong to that control.
@@ -377,6 +456,7 @@ async function registerServiceWorker() {
 }
 
 wireInputs();
+wireNeuralOption();
 wireViewer();
 wireExports();
 setState('starting');

@@ -1,7 +1,10 @@
 // Renders the JSON report (schemas/report.schema.json) as tables, zone bars,
-// the lung HU histogram, the loading warnings and the method used. Every
-// shown number keeps its unit. Cells carry data-quantity (the report path) and
-// data-value (the exact value), so tests can compare them with the native report.
+// the lung HU histogram, the loading warnings and the method used, and the
+// neural engine's numbers next to the classical ones when the report has
+// them. Every shown number keeps its unit and names its engine. Cells carry
+// data-quantity (the path below results, or below neural.results with the
+// prefix "neural.") and data-value (the exact value), so tests can compare
+// them with the native report.
 import { element } from './dom.mjs';
 import { drawHistogram } from './histogram_plot.mjs';
 
@@ -30,7 +33,8 @@ const lungRows = [
   ['both_lungs', 'Both lungs'],
 ];
 
-function summaryTable(results) {
+// prefix: "" for the classical results, "neural." for the neural engine's.
+function summaryTable(results, caption, prefix = '') {
   const head = element('thead', {}, element('tr', {},
     element('th', { scope: 'col' }, ''),
     element('th', { scope: 'col' }, 'Volume'),
@@ -44,18 +48,18 @@ function summaryTable(results) {
     const lung = results[key];
     return element('tr', {},
       element('th', { scope: 'row' }, label),
-      quantityCell('td', lung.volume, `${key}.volume`, 1),
-      quantityCell('td', lung.ground_glass.volume, `${key}.ground_glass.volume`, 1),
-      quantityCell('td', lung.ground_glass.percent_of_lung, `${key}.ground_glass.percent_of_lung`, 2),
-      quantityCell('td', lung.consolidation.volume, `${key}.consolidation.volume`, 1),
-      quantityCell('td', lung.consolidation.percent_of_lung, `${key}.consolidation.percent_of_lung`, 2),
-      quantityCell('td', lung.involvement.percent_of_lung, `${key}.involvement.percent_of_lung`, 2),
-      quantityCell('td', lung.density.mean, `${key}.density.mean`, 1));
+      quantityCell('td', lung.volume, `${prefix}${key}.volume`, 1),
+      quantityCell('td', lung.ground_glass.volume, `${prefix}${key}.ground_glass.volume`, 1),
+      quantityCell('td', lung.ground_glass.percent_of_lung, `${prefix}${key}.ground_glass.percent_of_lung`, 2),
+      quantityCell('td', lung.consolidation.volume, `${prefix}${key}.consolidation.volume`, 1),
+      quantityCell('td', lung.consolidation.percent_of_lung, `${prefix}${key}.consolidation.percent_of_lung`, 2),
+      quantityCell('td', lung.involvement.percent_of_lung, `${prefix}${key}.involvement.percent_of_lung`, 2),
+      quantityCell('td', lung.density.mean, `${prefix}${key}.density.mean`, 1));
   }));
-  return element('table', { class: 'numbers' }, element('caption', {}, 'Lung volumes and involvement'), head, body);
+  return element('table', { class: 'numbers' }, element('caption', {}, caption), head, body);
 }
 
-function zoneBars(results) {
+function zoneBars(results, caption, prefix = '') {
   const rows = [];
   for (const key of ['right_lung', 'left_lung']) {
     for (const [z, zone] of results[key].zones.entries()) {
@@ -66,12 +70,12 @@ function zoneBars(results) {
       fill.style.width = `${width}%`;
       rows.push(element('tr', {},
         element('th', { scope: 'row' }, zone.zone),
-        quantityCell('td', zone.volume, `${key}.zones.${z}.volume`, 1),
+        quantityCell('td', zone.volume, `${prefix}${key}.zones.${z}.volume`, 1),
         element('td', { class: 'bar-cell' },
           element('div', { class: 'bar', role: 'img', 'aria-label': `involvement ${formatNumber(percent, 2)} %` }, fill),
           ' ',
-          quantityCell('span', zone.involvement.percent_of_lung, `${key}.zones.${z}.involvement.percent_of_lung`, 2)),
-        element('td', { class: 'score' }, quantityCell('span', zone.score, `${key}.zones.${z}.score`), ' / 5')));
+          quantityCell('span', zone.involvement.percent_of_lung, `${prefix}${key}.zones.${z}.involvement.percent_of_lung`, 2)),
+        element('td', { class: 'score' }, quantityCell('span', zone.score, `${prefix}${key}.zones.${z}.score`), ' / 5')));
     }
   }
   const head = element('thead', {}, element('tr', {},
@@ -79,7 +83,58 @@ function zoneBars(results) {
     element('th', { scope: 'col' }, 'Volume'),
     element('th', { scope: 'col' }, 'Involvement'),
     element('th', { scope: 'col' }, 'Score (0–5)')));
-  return element('table', { class: 'zones' }, element('caption', {}, 'Zones (upper, middle, lower third of each lung)'), head, element('tbody', {}, rows));
+  return element('table', { class: 'zones' }, element('caption', {}, caption), head, element('tbody', {}, rows));
+}
+
+const comparedRows = [
+  ['Right lung volume', 'right_lung.volume', 1],
+  ['Left lung volume', 'left_lung.volume', 1],
+  ['Both lungs volume', 'both_lungs.volume', 1],
+  ['GGO % of lung (both lungs)', 'both_lungs.ground_glass.percent_of_lung', 2],
+  ['Consolidation % of lung (both lungs)', 'both_lungs.consolidation.percent_of_lung', 2],
+  ['Involvement % of lung (both lungs)', 'both_lungs.involvement.percent_of_lung', 2],
+  ['Severity score (of 30)', 'both_lungs.severity_score', undefined],
+];
+
+function valueAt(object, dottedPath) {
+  return dottedPath.split('.').reduce((value, key) => value?.[key], object);
+}
+
+// Main numbers of both engines side by side; a missing result shows "–".
+function engineComparison(results, neural) {
+  const head = element('thead', {}, element('tr', {},
+    element('th', { scope: 'col' }, ''),
+    element('th', { scope: 'col' }, 'Classical engine'),
+    element('th', { scope: 'col' }, 'Neural engine')));
+  const body = element('tbody', {}, comparedRows.map(([label, path, digits]) => element('tr', {},
+    element('th', { scope: 'row' }, label),
+    quantityCell('td', results ? valueAt(results, path) : null, path, digits),
+    quantityCell('td', neural.results ? valueAt(neural.results, path) : null, `neural.${path}`, digits))));
+  return element('table', { class: 'numbers engine-comparison' },
+    element('caption', {}, 'Classical and neural engine side by side (same quantification, different lung and lesion masks)'), head, body);
+}
+
+// The neural engine's part of the report: its status, findings, numbers and parameters.
+function neuralSection(neural) {
+  const section = element('section', { class: 'neural-results' },
+    element('h3', {}, `Neural engine (${neural.method.segmentation.engine})`),
+    element('p', {}, 'Every number in this section comes from the neural engine: U-Net lung and infection masks, measured with the same quantification as the classical numbers.'));
+  const findings = diagnosticList(neural.diagnostics);
+  if (findings) section.append(findings);
+  if (!neural.results) {
+    section.append(element('p', { class: 'error' }, `No neural results: its status is "${neural.status}".`));
+    return section;
+  }
+  const results = neural.results;
+  section.append(summaryTable(results, 'Lung volumes and involvement (neural engine)', 'neural.'));
+  section.append(element('p', { class: 'total-score' }, 'Severity score of the neural engine (sum of six zones): ',
+    quantityCell('strong', results.both_lungs.severity_score, 'neural.both_lungs.severity_score'), ' / 30'));
+  section.append(zoneBars(results, 'Zones of the neural engine (upper, middle, lower third of each lung)', 'neural.'));
+  const parameters = neural.method.segmentation.parameters.map((p) => element('tr', {},
+    element('td', {}, p.name), element('td', {}, `${p.value} ${p.unit}`.trim())));
+  section.append(element('details', { class: 'method' }, element('summary', {}, 'Neural engine parameters'),
+    element('table', { class: 'parameters' }, element('tbody', {}, parameters))));
+  return section;
 }
 
 const severityLabels = { error: 'Error', warning: 'Warning', info: 'Note' };
@@ -135,26 +190,31 @@ export function renderReport(container, report) {
   const warnings = diagnosticList(report.diagnostics);
   if (warnings) container.append(element('section', { class: 'warnings' }, element('h3', {}, 'Warnings from loading and analysis'), warnings));
 
+  if (report.neural) container.append(engineComparison(report.results, report.neural));
+
   if (!report.results) {
     container.append(element('p', { class: 'error' }, `No results: the analysis status is "${report.status}".`));
+    if (report.neural) container.append(neuralSection(report.neural));
     return null;
   }
   const results = report.results;
-  container.append(summaryTable(results));
-  container.append(element('p', { class: 'total-score' }, 'Severity score (sum of six zones): ',
+  const engine = report.method.segmentation.engine;
+  container.append(summaryTable(results, `Lung volumes and involvement (${engine} engine)`));
+  container.append(element('p', { class: 'total-score' }, `Severity score (${engine} engine, sum of six zones): `,
     quantityCell('strong', results.both_lungs.severity_score, 'both_lungs.severity_score'), ' / 30'));
-  container.append(zoneBars(results));
+  container.append(zoneBars(results, `Zones of the ${engine} engine (upper, middle, lower third of each lung)`));
 
   const histogram = results.both_lungs.density.histogram;
   const settings = report.method.quantification.histogram;
   const canvas = element('canvas', { class: 'histogram', role: 'img', 'aria-label': 'Histogram of lung voxel HU values' });
   container.append(element('figure', {}, canvas, element('figcaption', {},
-    `Lung HU histogram (both lungs, ${settings.bin_width.value} HU bins; `,
+    `Lung HU histogram (${engine} engine masks, both lungs, ${settings.bin_width.value} HU bins; `,
     `${histogram.below_range.value} voxels below and ${histogram.above_range.value} above the range)`)));
   const draw = () => drawHistogram(canvas, { counts: histogram.counts.value, lowerEdgeHu: settings.lower_edge.value, binWidthHu: settings.bin_width.value });
   requestAnimationFrame(draw);
 
   container.append(methodSection(report.method));
+  if (report.neural) container.append(neuralSection(report.neural));
   container.append(element('p', { class: 'disclaimer' }, report.disclaimer));
   return draw;
 }

@@ -24,7 +24,9 @@ export class Viewer {
     this.views = viewNames.map((name) => ({ name, canvas: canvases[name], zoom: 1, pan: [0, 0], frame: null }));
     this.onCursor = onCursor;
     this.onWindow = onWindow;
-    this.volume = null;
+    this.volume = null;       // The volume with the overlay engine's labels (see setOverlayEngine).
+    this.masks = {};          // Labels by engine: {classical: {lungs, lesions}, neural: {lungs, lesions}}.
+    this.overlayEngine = 'classical';
     this.window = { ...windowPresets.lung };
     this.overlays = { rightLung: true, leftLung: true, groundGlass: true, consolidation: true, opacity: 0.4 };
     this.activeView = this.views[0];
@@ -33,10 +35,11 @@ export class Viewer {
     new ResizeObserver(() => this.requestRender()).observe(this.views[0].canvas.parentElement);
   }
 
-  // volume: {geometry, voxels, lungs, lesions, padding}. The crosshair starts
-  // at the centre of the volume.
+  // volume: {geometry, voxels, lungs, lesions, padding}, the labels being the
+  // classical engine's. The crosshair starts at the centre of the volume.
   setVolume(volume) {
-    this.volume = volume;
+    this.masks = { classical: { lungs: volume.lungs, lesions: volume.lesions } };
+    this.volume = { ...volume, ...this.masksOf(this.overlayEngine) };
     const axes = volume.geometry.axes;
     for (const view of this.views) {
       view.mapping = viewMapping(view.name, axes);
@@ -51,6 +54,25 @@ export class Viewer {
     }
     this.cursor = volume.geometry.size.map((n) => Math.floor(n / 2));
     this.requestRender();
+  }
+
+  // Adds the neural engine's labels (same values as the classical ones) of
+  // the current volume.
+  setNeuralMasks(lungs, lesions) {
+    this.masks.neural = { lungs, lesions };
+    this.setOverlayEngine(this.overlayEngine);
+  }
+
+  // Selects whose labels the overlays and the cursor read-out show:
+  // 'classical' or 'neural'. An engine without labels shows no overlay.
+  setOverlayEngine(engine) {
+    this.overlayEngine = engine;
+    if (this.volume) this.volume = { ...this.volume, ...this.masksOf(engine) };
+    this.requestRender();
+  }
+
+  masksOf(engine) {
+    return this.masks[engine] ?? { lungs: null, lesions: null };
   }
 
   setWindow(window) {
