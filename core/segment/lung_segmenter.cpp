@@ -1,12 +1,14 @@
 #include "segment/lung_segmenter.h"
 
+#include <cmath>
 #include <cstdio>
 #include <new>
-#include <tuple>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "image/connected_components.h"
-#include "image/morphology.h"
+#include "parallel/parallel_for.h"
 #include "segment/airway.h"
 #include "segment/body_mask.h"
 #include "segment/canonical_ct.h"
@@ -66,6 +68,49 @@ void add_error(LungSegmentation& result, DiagnosticCode code, std::string messag
 
 // Segments `whole` (already checked to be HU); returns the canonical labels
 // and lesions, or false after adding a diagnostic.
+// Returns `air` plus the dense lung voxels: inside the body, at least
+// lung_air_max_hu and below dense_lung_max_hu, with no voxel outside the body
+// or at dense_lung_max_hu or above within dense_lung_clearance_mm in the same
+// slice. Only the few voxels of that HU band look at their neighbourhood.
+Mask add_dense_lung(const Mask& air, const Mask& body, const CanonicalCt& ct, const SegmentOptions& options) {
+  const Geometry& geometry = ct.geometry;
+  const auto& n = geometry.size;
+  const double radius_mm = options.dense_lung_clearance_mm;
+  const auto reach_i = static_cast<std::int64_t>(std::floor(radius_mm / geometry.spacing_mm[0]));
+  const auto reach_j = static_cast<std::int64_t>(std::floor(radius_mm / geometry.spacing_mm[1]));
+  std::vector<std::pair<std::int64_t, std::int64_t>> disc;  // In-plane offsets (di, dj) within the radius.
+  for (std::int64_t dj = -reach_j; dj <= reach_j; ++dj)
+    for (std::int64_t di = -reach_i; di <= reach_i; ++di) {
+      const double x = double(di) * geometry.spacing_mm[0], y = double(dj) * geometry.spacing_mm[1];
+      if (x * x + y * y <= radius_mm * radius_mm) disc.emplace_back(di, dj);
+    }
+
+  Mask lung_like = air;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j)
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          const std::int64_t v = geometry.linear_index(i, j, k);
+          if (air[v] || !body[v] || ct.padding[v] || ct.hu[v] >= options.dense_lung_max_hu) continue;
+          bool clear = true;
+          for (const auto& [di, dj] : disc) {
+            const std::int64_t ii = i + di, jj = j + dj;
+            if (ii < 0 || jj < 0 || ii >= n[0] || jj >= n[1]) {
+              clear = false;
+              break;
+            }
+            const std::int64_t w = geometry.linear_index(ii, jj, k);
+            if (!body[w] || ct.padding[w] || ct.hu[w] >= options.dense_lung_max_hu) {
+              clear = false;
+              break;
+            }
+          }
+          lung_like[v] = clear;
+        }
+  });
+  return lung_like;
+}
+
 // Reports the end of `step`; false (after adding the diagnostic) cancels.
 bool step_done(const SegmentProgress& progress, int step, LungSegmentation& result) {
   if (!progress || progress(step, kSegmentSteps)) return true;
@@ -98,16 +143,9 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   // partial-volume rims of the lung surface, vessels and airway walls lie
   // next to denser tissue, so they stay out.
   Mask full_air(full.hu.size());
-  Mask full_tissue(full.hu.size());
-  for (std::size_t v = 0; v < full_air.size(); ++v) {
-    const bool inside = full_body[v] && !full.padding[v];
-    full_air[v] = inside && full.hu[v] < options.lung_air_max_hu;
-    full_tissue[v] = !inside || full.hu[v] >= options.dense_lung_max_hu;
-  }
-  const Mask near_tissue = dilate(full_tissue, full.geometry, Ellipsoid::ball(options.dense_lung_clearance_mm),
-                                  FilterScope::per_slice);
-  Mask full_lung_like(full.hu.size());
-  for (std::size_t v = 0; v < full_air.size(); ++v) full_lung_like[v] = full_air[v] || !near_tissue[v];
+  for (std::size_t v = 0; v < full_air.size(); ++v)
+    full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+  const Mask full_lung_like = add_dense_lung(full_air, full_body, full, options);
 
   if (!step_done(progress, 2, result)) return false;
 
