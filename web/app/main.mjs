@@ -254,6 +254,17 @@ async function analyze(seriesIndex) {
   }
 }
 
+// Shows the classical engine's time per stage (seconds, from the worker).
+function showTimings(timings) {
+  const line = $('timing-status');
+  const stages = ['scanning', 'decoding', 'segmenting', 'quantifying', 'reporting'].filter((stage) => timings?.[stage] !== undefined);
+  line.hidden = stages.length === 0;
+  if (line.hidden) return;
+  const total = stages.reduce((sum, stage) => sum + timings[stage], 0);
+  line.textContent = `Classical engine: ${total.toFixed(1)} s (` +
+    stages.map((stage) => `${stage} ${timings[stage].toFixed(2)} s`).join(', ') + ').';
+}
+
 async function showAnalysis(reply) {
   markSeries(reply.seriesIndex);
   const errors = reply.diagnostics.filter((d) => d.severity === 'error');
@@ -274,6 +285,7 @@ async function showAnalysis(reply) {
   }
   $('export-nifti').disabled = !reply.volume?.lungs;
   $('export-seg').disabled = !reply.volume?.lungs;
+  showTimings(reply.timings);
   showNeuralStatus(null);
   $('overlay-engine').value = 'classical';
   $('overlay-engine').querySelector('option[value="neural"]').disabled = true;

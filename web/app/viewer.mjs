@@ -75,8 +75,13 @@ export class Viewer {
     return this.masks[engine] ?? { lungs: null, lesions: null };
   }
 
+  // Width 1..4000 HU and level -1500..3000 HU: beyond that the image is one
+  // grey whatever the data, so a long drag cannot lose the picture.
   setWindow(window) {
-    this.window = { center: window.center, width: Math.max(1, window.width) };
+    this.window = {
+      center: Math.min(3000, Math.max(-1500, window.center)),
+      width: Math.min(4000, Math.max(1, window.width)),
+    };
     this.onWindow(this.window);
     this.requestRender();
   }
@@ -104,8 +109,18 @@ export class Viewer {
     }
     if (event.key === '1') this.setWindow(windowPresets.lung);
     else if (event.key === '2') this.setWindow(windowPresets.mediastinal);
+    else if (event.key === '0') this.resetZoom();
     else return false;
     return true;
+  }
+
+  // Fits every view again (zoom 1, no pan).
+  resetZoom() {
+    for (const view of this.views) {
+      view.zoom = 1;
+      view.pan = [0, 0];
+    }
+    this.requestRender();
   }
 
   requestRender() {
@@ -282,6 +297,7 @@ export class Viewer {
       }
       drag = null;
     });
+    canvas.addEventListener('dblclick', () => this.resetZoom());
     canvas.addEventListener('pointerleave', () => {
       if (!drag) this.onCursor(null);
     });
