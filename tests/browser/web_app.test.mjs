@@ -176,6 +176,14 @@ test('app without COOP/COEP uses no-threads build', async (t) => {
     assert.equal(await waitForResult(page), 'ready');
     const again = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
     assert.deepEqual(again.results, native.results);
+
+    // The sample button beside the loaded study (133 slices, more than the
+    // sample's 120, so the core's own choice would be the study) analyses
+    // the sample.
+    await page.click('#sample-button');
+    assert.equal(await waitForResult(page), 'ready');
+    const sample = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    assert.equal(sample.input.series_description, 'lunglens synthetic chest phantom');
     assertPagePrivate(app);
   } finally {
     await app.close();
@@ -372,6 +380,7 @@ test('truncated slice gives a partial report', async (t) => {
     const text = await page.textContent('#report');
     assert.match(text, /Partial report/);
     assert.ok(text.includes(names[4]), `the report panel names ${names[4]}`);
+
     assertPagePrivate(app);
   } finally {
     await app.close();

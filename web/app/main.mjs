@@ -131,6 +131,9 @@ async function sendSource(source, onRead) {
   return rejected;
 }
 
+// SeriesDescription that the core's series writer gives the sample phantom.
+const sampleDescription = 'lunglens synthetic chest phantom';
+
 // States in which new input or a new analysis must wait.
 const busyStates = ['starting', 'reading', 'analyzing', 'cancelling', 'restarting'];
 
@@ -148,7 +151,11 @@ async function addSource(source) {
         diagnosticList(rejected.map((r) => ({ severity: 'error', file: r.file, message: r.message }))));
     }
     await scanFiles();
-    if (app.scan.series.length > 0) await analyze(-1);
+    // The sample button analyses the sample even beside a loaded study;
+    // other input lets the core choose the chest CT among all series.
+    const sampleIndex = source.kind === 'sample'
+      ? app.scan.series.findIndex((series) => series.description === sampleDescription) : -1;
+    if (app.scan.series.length > 0) await analyze(sampleIndex);
     else setState('idle');
   } catch (error) {
     showEngineError(error);
