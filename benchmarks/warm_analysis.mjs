@@ -1,7 +1,7 @@
 // Runs Session.analyze (WebAssembly, threads) several times in one Node
-// process on the same folder and prints each run's stage times: the first
-// run pays for touching fresh memory (the heap grows to about 2 GB), later
-// runs reuse the memory the allocator kept.
+// process on the same folder and prints each run's stage times. The first
+// run pays for touching fresh memory (the heap grows to about 2 GB), while
+// later runs reuse the memory the allocator kept.
 //
 // Usage: node benchmarks/warm_analysis.mjs [FOLDER] [--repeat N]
 //   FOLDER defaults to $LUNGLENS_DATA/ct/LIDC-IDRI-0002; N defaults to 3.

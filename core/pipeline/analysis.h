@@ -59,7 +59,7 @@ struct AnalysisResult {
   LungSegmentation segmentation;
   LungQuantification quantification;
   SegmentationMethod method;
-  ReportInput report_input; // What the reports show, kept so that a neural part can be added later.
+  ReportInput report_input; // Input of the reports, kept so that a neural part can be added later.
   std::string report_json;  // Written whenever the series loaded, also with "status": "failed".
   std::string report_html;
   std::vector<KeyImage> key_images;  // Rendered when lungs were found (see report/key_image.h).

@@ -11,10 +11,10 @@
 // so 4.99 % scores 1, 5 % and 25 % score 2, 25.5 % scores 3, 75 % scores 4
 // and 75.01 % scores 5. This is the 0-5 per-region scale common in COVID-19
 // CT reporting, applied to craniocaudal zones instead of lobes. Its bin 0 is
-// "no involvement"; a measurement never reads exactly 0 % on normal lungs:
-// on LIDC-IDRI-0001 and -0002 (no pneumonia) the classical engine finds
-// 0.0-0.44 % per zone (partial volume at the lung surface, streak
-// artefacts, nodules). So involvement under kScoreFloorPercent scores 0.
+// "no involvement", but a measurement does not read exactly 0 % on normal
+// lungs. On LIDC-IDRI-0001 and -0002 (no pneumonia) the classical engine finds
+// 0.0-0.44 % per zone (partial volume at the lung surface, streak artefacts,
+// nodules), so involvement under kScoreFloorPercent scores 0.
 #pragma once
 
 #include <string_view>

@@ -69,7 +69,7 @@ struct ReportInput {
 
 // Returns the report status: "failed" when the quantification was rejected,
 // "partial" when it ran but slices of the series failed to decode (their
-// place holds -1024 HU, so volumes are underestimated), else "complete".
+// voxels read -1024 HU, so volumes are underestimated), else "complete".
 std::string_view report_status(const ReportInput& input);
 
 // Returns the number of files of the series whose pixel data failed to decode.

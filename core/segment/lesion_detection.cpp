@@ -58,7 +58,7 @@ std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const 
 }
 
 // Removes GGO components that are mostly partial volume of tissue above or
-// below the lung: where the diaphragm dome, the apex or a structure lying
+// below the lung. Where the diaphragm dome, the apex or a structure lying
 // almost in the slice plane cuts a voxel, the voxel reads between lung and
 // tissue, like GGO. A voxel counts as capped when tissue outside the lung lies
 // within partial_volume_depth_mm (at least the adjacent slice) along k.
@@ -88,21 +88,23 @@ Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std:
         if (tissue_near) ++capped[id];
       }
 
-  Mask kept = ground_glass;
-  for (std::size_t v = 0; v < kept.size(); ++v) {
+  Mask without_caps = ground_glass;
+  for (std::size_t v = 0; v < without_caps.size(); ++v) {
     const std::int32_t id = components.labels[v];
-    if (id != 0 && double(capped[id]) > options.partial_volume_max_fraction * double(components.sizes[id])) kept[v] = 0;
+    if (id != 0 && double(capped[id]) > options.partial_volume_max_fraction * double(components.sizes[id]))
+      without_caps[v] = 0;
   }
-  return kept;
+  return without_caps;
 }
 
 // Adds the partial-volume edge of consolidation along k. A voxel cut by the
 // top or bottom surface of a consolidation reads between the lesion and the
-// lung beyond it; the HU threshold alone keeps it only when the lesion fills
+// lung beyond it. The HU threshold alone keeps it only when the lesion fills
 // about two thirds of it, so thick slices lose more of the lesion than thin
-// ones. A lung voxel next to consolidation along k joins it when its HU is at
-// least the midpoint of its two neighbours along k (the lesion fills at least
-// half of it), which makes the volume independent of the slice thickness.
+// ones. A lung voxel next to consolidation along k therefore joins it when
+// its HU is at least the midpoint of its two neighbours along k (the lesion
+// fills at least half of it), so the volume does not depend on the slice
+// thickness.
 void add_consolidation_edges_along_k(std::vector<std::uint8_t>& lesions, const std::vector<std::uint8_t>& lungs,
                                      const CanonicalCt& ct, const SegmentOptions& options) {
   const auto& n = ct.geometry.size;

@@ -21,7 +21,7 @@
 namespace lunglens {
 namespace {
 
-// The segmentation works on axial slices; a volume thinner than this from
+// The segmentation works on axial slices. A volume thinner than this from
 // right to left or from anterior to posterior is a coronal or sagittal image
 // (or a stack of a few), not a chest in axial slices.
 constexpr double kMinAxialExtentMm = 50.0;

@@ -148,10 +148,10 @@ struct SegmentOptions {
 
   // A GGO component is partial volume of the diaphragm dome, the apex or
   // another surface lying almost in the slice plane, not GGO, when more than
-  // partial_volume_max_fraction of its voxels have tissue (at least
-  // consolidation_min_hu) outside the lung within partial_volume_depth_mm
-  // above or below them (at least the adjacent slice). A real GGO lesion
-  // touches the diaphragm only with its lowest layer.
+  // partial_volume_max_fraction of its voxels have tissue outside the lung
+  // within partial_volume_depth_mm above or below them. Tissue means at least
+  // consolidation_min_hu, and the depth reaches at least the adjacent slice.
+  // A real GGO lesion touches the diaphragm only with its lowest layer.
   double partial_volume_depth_mm = 3.0;
   double partial_volume_max_fraction = 0.5;
 
