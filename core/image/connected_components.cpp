@@ -24,113 +24,152 @@ void unite(std::vector<std::int32_t>& parent, std::int32_t a, std::int32_t b) {
   else parent[a] = b;
 }
 
-// Labels slice `slice` (nx * ny voxels) with ids 1..m in raster order of
-// first voxel; returns the voxel count of each id (index 0 unused).
-std::vector<std::int64_t> label_slice(const std::uint8_t* slice, std::int32_t* labels, std::int64_t nx,
-                                      std::int64_t ny, bool diagonal, std::vector<std::int32_t>& parent) {
-  parent.assign(1, 0);
+// A run of non-zero voxels [begin, end) along i in one row of a slice.
+struct Run {
+  std::int32_t begin;
+  std::int32_t end;
+  std::int32_t label;  // Slice-local component id (1..), compacted by label_slice.
+};
+
+// The runs of one slice, row by row: the runs of row j are
+// runs[row_start[j]] .. runs[row_start[j + 1] - 1], in increasing i.
+struct SliceRuns {
+  std::vector<Run> runs;
+  std::vector<std::int32_t> row_start;
+  std::vector<std::int64_t> sizes;  // Voxel count per slice-local id; index 0 unused.
+};
+
+void find_runs(const std::uint8_t* slice, std::int64_t nx, std::int64_t ny, SliceRuns& out) {
+  out.runs.clear();
+  out.row_start.assign(static_cast<std::size_t>(ny + 1), 0);
   for (std::int64_t j = 0; j < ny; ++j) {
-    for (std::int64_t i = 0; i < nx; ++i) {
-      const std::int64_t v = i + j * nx;
-      if (!slice[v]) {
-        labels[v] = 0;
+    out.row_start[j] = static_cast<std::int32_t>(out.runs.size());
+    const std::uint8_t* row = slice + j * nx;
+    for (std::int64_t i = 0; i < nx;) {
+      if (!row[i]) {
+        ++i;
         continue;
       }
+      const std::int64_t begin = i;
+      while (i < nx && row[i]) ++i;
+      out.runs.push_back({static_cast<std::int32_t>(begin), static_cast<std::int32_t>(i), 0});
+    }
+  }
+  out.row_start[ny] = static_cast<std::int32_t>(out.runs.size());
+}
+
+// Calls join(b) for each run b of `other` (a row's runs, in increasing i)
+// that touches run `a`: overlapping along i, or also diagonally adjacent
+// when `diagonal` is set. The search starts at `next` and only moves
+// forward, so one pass over `other` serves all runs of the row it is compared with.
+template <class Join>
+void for_touching(const Run& a, const Run* other, std::int32_t other_count, std::int32_t& next, bool diagonal,
+                  Join&& join) {
+  const std::int32_t reach = diagonal ? 1 : 0;
+  while (next < other_count && other[next].end + reach <= a.begin) ++next;
+  for (std::int32_t b = next; b < other_count && other[b].begin < a.end + reach; ++b) join(other[b]);
+}
+
+// Labels the runs of one slice with slice-local ids 1..m in raster order of
+// their first voxel and fills `sizes`.
+void label_slice(SliceRuns& slice, std::int64_t ny, bool diagonal, std::vector<std::int32_t>& parent) {
+  parent.assign(1, 0);
+  for (std::int64_t j = 0; j < ny; ++j) {
+    const std::int32_t first = slice.row_start[j], last = slice.row_start[j + 1];
+    const Run* previous = j > 0 ? slice.runs.data() + slice.row_start[j - 1] : nullptr;
+    const std::int32_t previous_count = j > 0 ? first - slice.row_start[j - 1] : 0;
+    std::int32_t next = 0;
+    for (std::int32_t r = first; r < last; ++r) {
+      Run& run = slice.runs[r];
       std::int32_t label = 0;
-      auto join = [&](std::int64_t neighbour) {
-        const std::int32_t other = labels[neighbour];
-        if (!other) return;
-        if (!label) label = other;
-        else if (other != label) unite(parent, label, other);
-      };
-      if (i > 0) join(v - 1);
-      if (j > 0) {
-        join(v - nx);
-        if (diagonal && i > 0) join(v - nx - 1);
-        if (diagonal && i + 1 < nx) join(v - nx + 1);
-      }
+      for_touching(run, previous, previous_count, next, diagonal, [&](const Run& other) {
+        if (!label) label = other.label;
+        else if (other.label != label) unite(parent, label, other.label);
+      });
       if (!label) {
         label = static_cast<std::int32_t>(parent.size());
         parent.push_back(label);
       }
-      labels[v] = label;
+      run.label = label;
     }
   }
 
-  // Roots are the smallest id of their set, so compact ids keep raster order.
+  // Ids are made in raster order and roots are the smallest id of their set,
+  // so the compact ids keep the raster order of each component's first voxel.
   std::vector<std::int32_t> compact(parent.size(), 0);
-  std::int32_t next = 0;
+  std::int32_t count = 0;
   for (std::size_t id = 1; id < parent.size(); ++id) {
     const std::int32_t root = find_root(parent, static_cast<std::int32_t>(id));
-    compact[id] = root == static_cast<std::int32_t>(id) ? ++next : compact[root];
+    compact[id] = root == static_cast<std::int32_t>(id) ? ++count : compact[root];
   }
-  std::vector<std::int64_t> sizes(next + 1, 0);
-  for (std::int64_t v = 0; v < nx * ny; ++v) {
-    if (!labels[v]) continue;
-    labels[v] = compact[labels[v]];
-    ++sizes[labels[v]];
+  slice.sizes.assign(static_cast<std::size_t>(count) + 1, 0);
+  for (Run& run : slice.runs) {
+    run.label = compact[run.label];
+    slice.sizes[run.label] += run.end - run.begin;
   }
-  return sizes;
 }
 
 }  // namespace
 
+// Labelling works on runs of voxels along i rather than on single voxels:
+// chest masks are large blobs, so there are far fewer runs than voxels.
 Components label_components(const Mask& mask, const Geometry& geometry, Connectivity connectivity,
                             FilterScope scope) {
   const auto& n = geometry.size;
   const std::int64_t slice_size = n[0] * n[1];
   const bool diagonal = connectivity == Connectivity::full;
   Components result;
-  result.labels.assign(mask.size(), 0);
 
-  // 1. Label each slice on its own, with slice-local ids.
-  std::vector<std::vector<std::int64_t>> slice_sizes(n[2]);
+  // 1. Find the runs of each slice and label them with slice-local ids.
+  std::vector<SliceRuns> slices(static_cast<std::size_t>(n[2]));
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> parent;
-    for (std::int64_t k = begin; k < end; ++k)
-      slice_sizes[k] = label_slice(mask.data() + k * slice_size, result.labels.data() + k * slice_size, n[0],
-                                   n[1], diagonal, parent);
+    for (std::int64_t k = begin; k < end; ++k) {
+      find_runs(mask.data() + k * slice_size, n[0], n[1], slices[k]);
+      label_slice(slices[k], n[1], diagonal, parent);
+    }
   });
 
   // 2. Give each slice a block of provisional ids.
   std::vector<std::int32_t> offset(n[2] + 1, 0);
   for (std::int64_t k = 0; k < n[2]; ++k)
-    offset[k + 1] = offset[k] + static_cast<std::int32_t>(slice_sizes[k].size()) - 1;
+    offset[k + 1] = offset[k] + static_cast<std::int32_t>(slices[k].sizes.size()) - 1;
   std::vector<std::int32_t> parent(offset[n[2]] + 1);
   std::iota(parent.begin(), parent.end(), 0);
 
-  // 3. Join labels across neighbouring slices: pairs are collected in
-  // parallel, then merged on this thread.
+  // 3. Join runs that touch across neighbouring slices: the rows j-1..j+1 of
+  // the slice below for full connectivity, row j only for face connectivity.
+  // Pairs are collected in parallel, then merged on this thread.
   if (scope == FilterScope::volume && n[2] > 1) {
     std::vector<std::vector<std::pair<std::int32_t, std::int32_t>>> pairs(n[2]);
     parallel_for(1, n[2], [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t k = begin; k < end; ++k) {
-        const std::int32_t* current = result.labels.data() + k * slice_size;
-        const std::int32_t* below = current - slice_size;
+        const SliceRuns& current = slices[k];
+        const SliceRuns& below = slices[k - 1];
         auto& out = pairs[k];
-        for (std::int64_t j = 0; j < n[1]; ++j)
-          for (std::int64_t i = 0; i < n[0]; ++i) {
-            const std::int32_t a = current[i + j * n[0]];
-            if (!a) continue;
-            const std::int64_t j0 = diagonal ? std::max<std::int64_t>(0, j - 1) : j;
-            const std::int64_t j1 = diagonal ? std::min<std::int64_t>(n[1] - 1, j + 1) : j;
-            const std::int64_t i0 = diagonal ? std::max<std::int64_t>(0, i - 1) : i;
-            const std::int64_t i1 = diagonal ? std::min<std::int64_t>(n[0] - 1, i + 1) : i;
-            for (std::int64_t jj = j0; jj <= j1; ++jj)
-              for (std::int64_t ii = i0; ii <= i1; ++ii) {
-                const std::int32_t b = below[ii + jj * n[0]];
-                if (!b) continue;
-                const std::pair<std::int32_t, std::int32_t> pair{offset[k] + a, offset[k - 1] + b};
+        for (std::int64_t j = 0; j < n[1]; ++j) {
+          const std::int64_t j0 = diagonal ? std::max<std::int64_t>(0, j - 1) : j;
+          const std::int64_t j1 = diagonal ? std::min<std::int64_t>(n[1] - 1, j + 1) : j;
+          for (std::int64_t jj = j0; jj <= j1; ++jj) {
+            const Run* other = below.runs.data() + below.row_start[jj];
+            const std::int32_t other_count = below.row_start[jj + 1] - below.row_start[jj];
+            std::int32_t next = 0;
+            for (std::int32_t r = current.row_start[j]; r < current.row_start[j + 1]; ++r) {
+              const std::int32_t a = offset[k] + current.runs[r].label;
+              for_touching(current.runs[r], other, other_count, next, diagonal, [&](const Run& run) {
+                const std::pair<std::int32_t, std::int32_t> pair{a, offset[k - 1] + run.label};
                 if (out.empty() || out.back() != pair) out.push_back(pair);
-              }
+              });
+            }
           }
+        }
       }
     });
     for (const auto& slice_pairs : pairs)
       for (const auto& [a, b] : slice_pairs) unite(parent, a, b);
   }
 
-  // 4. Number the sets in raster order and relabel.
+  // 4. Number the sets in raster order, then write the ids run by run.
   std::vector<std::int32_t> final_id(parent.size(), 0);
   std::int32_t count = 0;
   for (std::size_t id = 1; id < parent.size(); ++id) {
@@ -139,16 +178,21 @@ Components label_components(const Mask& mask, const Geometry& geometry, Connecti
   }
   result.sizes.assign(count + 1, 0);
   for (std::int64_t k = 0; k < n[2]; ++k)
-    for (std::size_t local = 1; local < slice_sizes[k].size(); ++local)
-      result.sizes[final_id[offset[k] + local]] += slice_sizes[k][local];
+    for (std::size_t local = 1; local < slices[k].sizes.size(); ++local)
+      result.sizes[final_id[offset[k] + local]] += slices[k].sizes[local];
   result.sizes[0] = static_cast<std::int64_t>(mask.size()) -
                     std::accumulate(result.sizes.begin() + 1, result.sizes.end(), std::int64_t{0});
 
+  result.labels.assign(mask.size(), 0);
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t k = begin; k < end; ++k) {
       std::int32_t* labels = result.labels.data() + k * slice_size;
-      for (std::int64_t v = 0; v < slice_size; ++v)
-        if (labels[v]) labels[v] = final_id[offset[k] + labels[v]];
+      for (std::int64_t j = 0; j < n[1]; ++j)
+        for (std::int32_t r = slices[k].row_start[j]; r < slices[k].row_start[j + 1]; ++r) {
+          const Run& run = slices[k].runs[r];
+          std::fill(labels + j * n[0] + run.begin, labels + j * n[0] + run.end, final_id[offset[k] + run.label]);
+        }
+      slices[k] = SliceRuns{};
     }
   });
   return result;

@@ -1,5 +1,6 @@
 // Connected-component labelling of binary masks: each slice is labelled in
-// parallel, then the slices are joined with a union-find over their labels.
+// parallel on runs of voxels along i, then the slices are joined with a
+// union-find over their labels.
 #pragma once
 
 #include <cstdint>

@@ -9,11 +9,10 @@ namespace lunglens {
 namespace {
 
 // Floods the background of `out` (foreground 1, background 0) from the
-// border voxels of the sub-grid `first_slice`..`last_slice`, marking what it
-// reaches with 2. A stack-based flood touches each voxel a few times and
-// needs no label volume, unlike labelling every background component.
-void flood_from_border(Mask& out, const Geometry& geometry, std::int64_t first_slice, std::int64_t last_slice,
-                       bool end_slices_are_border, std::vector<std::int64_t>& stack) {
+// border voxels of the volume (6-connected), marking what it reaches with 2.
+// A stack-based flood touches each voxel a few times and needs no label
+// volume, unlike labelling every background component.
+void flood_from_border(Mask& out, const Geometry& geometry, std::vector<std::int64_t>& stack) {
   const auto& n = geometry.size;
   const std::int64_t slice_size = n[0] * n[1];
   stack.clear();
@@ -23,8 +22,9 @@ void flood_from_border(Mask& out, const Geometry& geometry, std::int64_t first_s
     stack.push_back(v);
   };
 
+  const std::int64_t first_slice = 0, last_slice = n[2] - 1;
   for (std::int64_t k = first_slice; k <= last_slice; ++k) {
-    const bool end_slice = end_slices_are_border && (k == first_slice || k == last_slice);
+    const bool end_slice = k == first_slice || k == last_slice;
     for (std::int64_t j = 0; j < n[1]; ++j) {
       const bool edge_row = end_slice || j == 0 || j == n[1] - 1;
       const std::int64_t step = edge_row ? 1 : std::max<std::int64_t>(1, n[0] - 1);
@@ -47,6 +47,46 @@ void flood_from_border(Mask& out, const Geometry& geometry, std::int64_t first_s
   }
 }
 
+// Floods the background of slice k of `out` (4-connected) from the slice
+// border, marking what it reaches with 2. Scanline fill: each popped seed is
+// widened to its whole background run, and the rows above and below get one
+// seed per background run under it, so each pixel is visited a few times and
+// no division is needed.
+void flood_slice_from_border(Mask& out, const Geometry& geometry, std::int64_t k,
+                             std::vector<std::pair<std::int64_t, std::int64_t>>& stack) {
+  const std::int64_t nx = geometry.size[0], ny = geometry.size[1];
+  std::uint8_t* slice = out.data() + k * nx * ny;
+  auto at = [&](std::int64_t i, std::int64_t j) -> std::uint8_t& { return slice[j * nx + i]; };
+  stack.clear();
+
+  // Seeds one pixel per background run of row j within [first, last].
+  auto seed_row = [&](std::int64_t j, std::int64_t first, std::int64_t last) {
+    for (std::int64_t i = first; i <= last; ++i) {
+      if (at(i, j) != 0) continue;
+      stack.emplace_back(i, j);
+      while (i <= last && at(i, j) == 0) ++i;
+    }
+  };
+  seed_row(0, 0, nx - 1);
+  seed_row(ny - 1, 0, nx - 1);
+  for (std::int64_t j = 1; j + 1 < ny; ++j) {
+    if (at(0, j) == 0) stack.emplace_back(0, j);
+    if (at(nx - 1, j) == 0) stack.emplace_back(nx - 1, j);
+  }
+
+  while (!stack.empty()) {
+    const auto [seed_i, j] = stack.back();
+    stack.pop_back();
+    if (at(seed_i, j) != 0) continue;
+    std::int64_t first = seed_i, last = seed_i;
+    while (first > 0 && at(first - 1, j) == 0) --first;
+    while (last + 1 < nx && at(last + 1, j) == 0) ++last;
+    std::fill(slice + j * nx + first, slice + j * nx + last + 1, 2);
+    if (j > 0) seed_row(j - 1, first, last);
+    if (j + 1 < ny) seed_row(j + 1, first, last);
+  }
+}
+
 }  // namespace
 
 Mask fill_holes(const Mask& mask, const Geometry& geometry, FilterScope scope) {
@@ -57,11 +97,11 @@ Mask fill_holes(const Mask& mask, const Geometry& geometry, FilterScope scope) {
   // Background reached from the border becomes 2; background left at 0 is a hole.
   if (scope == FilterScope::volume) {
     std::vector<std::int64_t> stack;
-    flood_from_border(out, geometry, 0, n[2] - 1, true, stack);
+    flood_from_border(out, geometry, stack);
   } else {
     parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
-      std::vector<std::int64_t> stack;
-      for (std::int64_t k = begin; k < end; ++k) flood_from_border(out, geometry, k, k, false, stack);
+      std::vector<std::pair<std::int64_t, std::int64_t>> stack;
+      for (std::int64_t k = begin; k < end; ++k) flood_slice_from_border(out, geometry, k, stack);
     });
   }
 

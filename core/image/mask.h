@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "volume/geometry.h"
@@ -48,7 +49,7 @@ Geometry crop_geometry(const Geometry& geometry, const IndexBox& box);
 
 // Returns the voxels of `box` as a contiguous volume.
 template <class T>
-std::vector<T> crop(const std::vector<T>& voxels, const Geometry& geometry, const IndexBox& box) {
+std::vector<T> crop(std::span<const T> voxels, const Geometry& geometry, const IndexBox& box) {
   std::vector<T> out;
   out.reserve(static_cast<std::size_t>(box.voxel_count()));
   for (std::int64_t k = box.begin[2]; k < box.end[2]; ++k)
@@ -57,6 +58,11 @@ std::vector<T> crop(const std::vector<T>& voxels, const Geometry& geometry, cons
       out.insert(out.end(), first, first + (box.end[0] - box.begin[0]));
     }
   return out;
+}
+
+template <class T>
+std::vector<T> crop(const std::vector<T>& voxels, const Geometry& geometry, const IndexBox& box) {
+  return crop(std::span<const T>(voxels), geometry, box);
 }
 
 // Writes `part` (the voxels of `box`, as crop returns them) back into `voxels`.

@@ -40,40 +40,7 @@ Geometry block_geometry(const Geometry& fine, const BlockFactors& factors) {
 }
 
 Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule) {
-  const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
-  const auto& n = fine_geometry.size;
-  const auto& m = coarse_geometry.size;
-  Mask coarse(coarse_geometry.voxel_count(), 0);
-  const std::vector<std::int64_t> block_of_i = block_index_table(n[0], factors[0]);
-
-  parallel_for(0, m[2], [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::int32_t> set_count(m[0] * m[1]);
-    std::vector<std::int32_t> total_count(m[0] * m[1]);
-    for (std::int64_t ck = begin; ck < end; ++ck) {
-      std::fill(set_count.begin(), set_count.end(), 0);
-      std::fill(total_count.begin(), total_count.end(), 0);
-      for (std::int64_t k = ck * factors[2]; k < std::min(n[2], (ck + 1) * factors[2]); ++k)
-        for (std::int64_t j = 0; j < n[1]; ++j) {
-          const std::uint8_t* row = fine.data() + fine_geometry.linear_index(0, j, k);
-          const std::int64_t block_row = (j / factors[1]) * m[0];
-          for (std::int64_t i = 0; i < n[0]; ++i) {
-            const std::int64_t block = block_row + block_of_i[i];
-            set_count[block] += row[i] != 0;
-            ++total_count[block];
-          }
-        }
-      for (std::int64_t b = 0; b < m[0] * m[1]; ++b) {
-        bool value = false;
-        switch (rule) {
-          case BlockRule::any: value = set_count[b] > 0; break;
-          case BlockRule::majority: value = 2 * set_count[b] >= total_count[b]; break;
-          case BlockRule::all: value = set_count[b] == total_count[b]; break;
-        }
-        coarse[ck * m[0] * m[1] + b] = value;
-      }
-    }
-  });
-  return coarse;
+  return downsample_where(fine_geometry, factors, rule, [&fine](std::int64_t v) { return fine[v] != 0; });
 }
 
 Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors) {

@@ -3,10 +3,13 @@
 // large closings, splitting the lungs).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "image/mask.h"
+#include "parallel/parallel_for.h"
 
 namespace lunglens {
 
@@ -28,7 +31,52 @@ enum class BlockRule {
 
 Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule);
 
+// Returns the block grid of the fine voxels v for which is_set(v) is true,
+// without building that fine mask first. is_set must be safe to call from
+// several threads at once.
+template <class IsSet>
+Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule, IsSet&& is_set);
+
 // Returns the fine mask in which each voxel takes the value of its block.
 Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors);
+
+template <class IsSet>
+Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule, IsSet&& is_set) {
+  const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
+  const auto& n = fine_geometry.size;
+  const auto& m = coarse_geometry.size;
+  Mask coarse(static_cast<std::size_t>(coarse_geometry.voxel_count()), 0);
+  std::vector<std::int64_t> block_of_i(static_cast<std::size_t>(n[0]));
+  for (std::int64_t i = 0; i < n[0]; ++i) block_of_i[i] = i / factors[0];
+
+  parallel_for(0, m[2], [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::int32_t> set_count(static_cast<std::size_t>(m[0] * m[1]));
+    std::vector<std::int32_t> total_count(static_cast<std::size_t>(m[0] * m[1]));
+    for (std::int64_t ck = begin; ck < end; ++ck) {
+      std::fill(set_count.begin(), set_count.end(), 0);
+      std::fill(total_count.begin(), total_count.end(), 0);
+      for (std::int64_t k = ck * factors[2]; k < std::min(n[2], (ck + 1) * factors[2]); ++k)
+        for (std::int64_t j = 0; j < n[1]; ++j) {
+          const std::int64_t row = fine_geometry.linear_index(0, j, k);
+          const std::int64_t block_row = (j / factors[1]) * m[0];
+          for (std::int64_t i = 0; i < n[0]; ++i) {
+            const std::int64_t block = block_row + block_of_i[i];
+            set_count[block] += is_set(row + i) ? 1 : 0;
+            ++total_count[block];
+          }
+        }
+      for (std::int64_t b = 0; b < m[0] * m[1]; ++b) {
+        bool value = false;
+        switch (rule) {
+          case BlockRule::any: value = set_count[b] > 0; break;
+          case BlockRule::majority: value = 2 * set_count[b] >= total_count[b]; break;
+          case BlockRule::all: value = set_count[b] == total_count[b]; break;
+        }
+        coarse[ck * m[0] * m[1] + b] = value;
+      }
+    }
+  });
+  return coarse;
+}
 
 }  // namespace lunglens

@@ -19,14 +19,13 @@ constexpr double kClosingRadiusMm = 8.0;
 }  // namespace
 
 Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
-  Mask tissue(ct.hu.size());
-  for (std::size_t v = 0; v < tissue.size(); ++v)
-    tissue[v] = !ct.padding[v] && ct.hu[v] > options.body_threshold_hu;
-
   BlockFactors factors = block_factors_for(ct.geometry, kBlockMm);
   factors[2] = 1;
   const Geometry coarse_geometry = block_geometry(ct.geometry, factors);
-  Mask coarse = downsample(tissue, ct.geometry, factors, BlockRule::majority);
+  const auto is_tissue = [&ct, threshold = options.body_threshold_hu](std::int64_t v) {
+    return !ct.padding[v] && ct.hu[v] > threshold;
+  };
+  Mask coarse = downsample_where(ct.geometry, factors, BlockRule::majority, is_tissue);
 
   coarse = open(coarse, coarse_geometry, Ellipsoid::ball(kOpeningRadiusMm), FilterScope::per_slice);
   coarse = largest_component(coarse, coarse_geometry, Connectivity::full, FilterScope::per_slice);

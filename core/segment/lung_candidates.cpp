@@ -69,7 +69,7 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
         if (j >= mid_rows[k]) reaches_posterior[c] = 1;
         if (!ribcage.reliable[static_cast<std::size_t>(k)]) continue;
         ++hull_voxels[c];
-        outside_hull_voxels[c] += !ribcage.inside[v];
+        outside_hull_voxels[c] += !ribcage.inside(i, j, k);
       }
 
   const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;

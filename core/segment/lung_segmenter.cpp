@@ -66,8 +66,6 @@ void add_error(LungSegmentation& result, DiagnosticCode code, std::string messag
   result.diagnostics.push_back({code, Severity::error, "", std::move(message)});
 }
 
-// Segments `whole` (already checked to be HU); returns the canonical labels
-// and lesions, or false after adding a diagnostic.
 // Returns `air` plus the dense lung voxels: inside the body, at least
 // lung_air_max_hu and below dense_lung_max_hu, with no voxel outside the body
 // or at dense_lung_max_hu or above within dense_lung_clearance_mm in the same
@@ -119,25 +117,35 @@ bool step_done(const SegmentProgress& progress, int step, LungSegmentation& resu
   return false;
 }
 
-bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, const SegmentProgress& progress,
-                       LungSegmentation& result,
-                       std::vector<std::uint8_t>& whole_labels, std::vector<std::uint8_t>& whole_lesions) {
-  // 2a. Body outline; everything after works inside the body's bounding box.
-  const Mask whole_body = body_mask(whole, options);
-  const IndexBox body_box = bounding_box(whole_body, whole.geometry);
-  if (body_box.empty()) {
-    add_error(result, DiagnosticCode::no_lung_found,
-              "no lung found: no body (tissue above " + std::to_string(int(options.body_threshold_hu)) +
-                  " HU) in the volume");
-    return false;
+// Returns the box `inner` (indices in a sub-grid that starts at `outer`) in
+// the indices of the grid that contains `outer`.
+IndexBox nested_box(const IndexBox& outer, const IndexBox& inner) {
+  IndexBox box;
+  for (int a = 0; a < 3; ++a) {
+    box.begin[a] = outer.begin[a] + inner.begin[a];
+    box.end[a] = outer.begin[a] + inner.end[a];
   }
-  const CanonicalCt full = crop_ct(whole, body_box);
-  const Mask full_body = crop(whole_body, whole.geometry, body_box);
-  const Mask full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
+  return box;
+}
 
-  if (!step_done(progress, 1, result)) return false;
+// The steps after the body outline work inside a box around the lungs; these
+// are their inputs, cropped to that box.
+struct LungBox {
+  IndexBox box;      // In the indices of the body box.
+  CanonicalCt ct;
+  Mask body;
+  Mask chest_wall;
+  Mask air;          // Below lung_air_max_hu, inside the body.
+  Mask lungs;        // The lung candidates.
+};
 
-  // 2b. The air inside the body, and dense lung: voxels of
+// Steps 2 and 3 on the body box: the air inside the body, dense lung and the
+// lung candidates; returns false after adding a diagnostic. Every full-size
+// mask of these steps is freed on return.
+bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const Mask& full_chest_wall,
+                   const SegmentOptions& options, const SegmentProgress& progress, LungSegmentation& result,
+                   LungBox& out) {
+  // 2. The air inside the body, and dense lung: voxels of
   // lung_air_max_hu..dense_lung_max_hu farther than dense_lung_clearance_mm
   // from denser tissue (diffuse GGO), which join the air they touch. The
   // partial-volume rims of the lung surface, vessels and airway walls lie
@@ -145,26 +153,67 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   Mask full_air(full.hu.size());
   for (std::size_t v = 0; v < full_air.size(); ++v)
     full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
-  const Mask full_lung_like = add_dense_lung(full_air, full_body, full, options);
+  LungCandidates candidates;
+  {
+    const Mask full_lung_like = add_dense_lung(full_air, full_body, full, options);
+    if (!step_done(progress, 2, result)) return false;
 
-  if (!step_done(progress, 2, result)) return false;
-
-  // 3. Lung candidates; later steps work inside their bounding box.
-  const LungCandidates candidates = select_lung_candidates(full_lung_like, full_body, full, options);
+    // 3. Lung candidates; later steps work inside their bounding box.
+    candidates = select_lung_candidates(full_lung_like, full_body, full, options);
+  }
   if (candidates.count == 0) {
     add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
     return false;
   }
-  const IndexBox box = expand_box(bounding_box(candidates.lungs, full.geometry), full.geometry, kWorkMarginMm);
-  const CanonicalCt ct = crop_ct(full, box);
-  const Mask body = crop(full_body, full.geometry, box);
-  const Mask air = crop(full_air, full.geometry, box);
-  Mask lungs = crop(candidates.lungs, full.geometry, box);
+  out.box = expand_box(bounding_box(candidates.lungs, full.geometry), full.geometry, kWorkMarginMm);
+  out.ct = crop_ct(full, out.box);
+  out.body = crop(full_body, full.geometry, out.box);
+  out.chest_wall = crop(full_chest_wall, full.geometry, out.box);
+  out.air = crop(full_air, full.geometry, out.box);
+  out.lungs = crop(candidates.lungs, full.geometry, out.box);
+  return step_done(progress, 3, result);
+}
 
-  if (!step_done(progress, 3, result)) return false;
+// Segments `whole`, which is already checked to be HU. `whole` is released
+// as soon as the body box is cut out of it, to keep the peak memory low.
+// Returns the labels and lesions in `box` (indices of the canonical grid), or
+// false after adding a diagnostic.
+bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const SegmentProgress& progress,
+                       LungSegmentation& result, IndexBox& box, std::vector<std::uint8_t>& labels,
+                       std::vector<std::uint8_t>& lesions) {
+  // 1. Body outline; everything after works inside the body's bounding box.
+  IndexBox body_box;
+  CanonicalCt full;
+  Mask full_body, full_chest_wall;
+  {
+    const Mask whole_body = body_mask(whole, options);
+    body_box = bounding_box(whole_body, whole.geometry);
+    if (body_box.empty()) {
+      add_error(result, DiagnosticCode::no_lung_found,
+                "no lung found: no body (tissue above " + std::to_string(int(options.body_threshold_hu)) +
+                    " HU) in the volume");
+      return false;
+    }
+    full = crop_ct(whole, body_box);
+    full_body = crop(whole_body, whole.geometry, body_box);
+    full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
+  }
+  whole = CanonicalCt{};
+  if (!step_done(progress, 1, result)) return false;
+
+  // 2-3. Air, dense lung and lung candidates, then the box around them.
+  LungBox part;
+  const bool found = find_lung_box(full, full_body, full_chest_wall, options, progress, result, part);
+  full = CanonicalCt{};
+  full_body = Mask{};
+  full_chest_wall = Mask{};
+  if (!found) return false;
+  const CanonicalCt& ct = part.ct;
+  Mask& lungs = part.lungs;
 
   // 4. Airways out of the lungs.
-  const AirwayResult airway = find_airway(ct, lungs, body, air, options);
+  const AirwayResult airway = find_airway(ct, lungs, part.body, part.air, options);
+  part.air = Mask{};
   if (airway.found) {
     for (std::size_t v = 0; v < lungs.size(); ++v)
       if (airway.airway[v]) lungs[v] = 0;
@@ -179,7 +228,8 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   if (!step_done(progress, 4, result)) return false;
 
   // 5. Right and left.
-  const LungSplit split = split_lungs(lungs, body, ct);
+  LungSplit split = split_lungs(lungs, part.body, ct);
+  lungs = Mask{};
   if (split.lung_count == 0) {
     add_error(result, DiagnosticCode::no_lung_found,
               "no lung found: the only air region of lung size was taken as airway (trachea or main bronchi)");
@@ -191,26 +241,30 @@ bool segment_canonical(const CanonicalCt& whole, const SegmentOptions& options, 
   if (!step_done(progress, 5, result)) return false;
 
   // 6. Follow the pleura, then label the airway.
-  std::vector<std::uint8_t> labels = split.labels;
-  const Mask chest_wall = crop(full_chest_wall, full.geometry, box);
-  refine_to_pleura(labels, ct, body, chest_wall, airway.airway, options);
+  labels = std::move(split.labels);
+  refine_to_pleura(labels, ct, part.body, part.chest_wall, airway.airway, options);
   for (std::size_t v = 0; v < labels.size(); ++v)
     if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
+  part.body = Mask{};
+  part.chest_wall = Mask{};
 
   if (!step_done(progress, 6, result)) return false;
 
   // 7. Lesions.
-  const std::vector<std::uint8_t> lesions = detect_lesions(labels, ct, options);
-
-  std::vector<std::uint8_t> full_labels(full.hu.size(), 0);
-  std::vector<std::uint8_t> full_lesions(full.hu.size(), 0);
-  paste(labels, box, full_labels, full.geometry);
-  paste(lesions, box, full_lesions, full.geometry);
-  whole_labels.assign(whole.hu.size(), 0);
-  whole_lesions.assign(whole.hu.size(), 0);
-  paste(full_labels, body_box, whole_labels, whole.geometry);
-  paste(full_lesions, body_box, whole_lesions, whole.geometry);
+  lesions = detect_lesions(labels, ct, options);
+  box = nested_box(body_box, part.box);
   return true;
+}
+
+// Returns `part` (the voxels of `box` on the canonical grid `canonical`)
+// written into a zero volume on the acquisition grid; frees `part`.
+std::vector<std::uint8_t> to_volume(std::vector<std::uint8_t>& part, const IndexBox& box, const Geometry& canonical,
+                                    const AxisPermutation& permutation) {
+  std::vector<std::uint8_t> whole(static_cast<std::size_t>(canonical.voxel_count()), 0);
+  paste(part, box, whole, canonical);
+  part = {};
+  if (permutation.is_identity()) return whole;
+  return permute_voxels(whole, canonical, inverse_permutation(permutation));
 }
 
 }  // namespace
@@ -223,34 +277,46 @@ LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& opt
     add_error(result, DiagnosticCode::invalid_argument, "cannot segment: " + fault);
     return result;
   }
-  result.lungs.assign(static_cast<std::size_t>(volume.voxel_count()), 0);
-  result.lesions.assign(result.lungs.size(), 0);
 
+  // The working buffers are freed before the full-size outputs are
+  // allocated, so the outputs reuse their memory.
   try {
-    const CanonicalCt ct = make_canonical_ct(volume);
+    CanonicalCt ct = make_canonical_ct(volume);
+    const Geometry canonical = ct.geometry;
+    const AxisPermutation permutation = ct.permutation;
 
     // 1. Axial slices of data in HU.
-    if (const std::string fault = check_axial_extent(ct); !fault.empty()) {
+    std::string fault = check_axial_extent(ct);
+    if (!fault.empty()) {
       add_error(result, DiagnosticCode::not_axial, fault);
-      return result;
-    }
-    if (auto fault = check_hounsfield_units(ct)) {
-      result.diagnostics.push_back(*fault);
-      return result;
-    }
-
-    std::vector<std::uint8_t> labels;
-    std::vector<std::uint8_t> lesions;
-    if (segment_canonical(ct, options, progress, result, labels, lesions) && step_done(progress, 7, result)) {
-      result.lungs = to_acquisition_grid(labels, ct);
-      result.lesions = to_acquisition_grid(lesions, ct);
-      result.lungs_found = true;
+    } else if (auto hu_fault = check_hounsfield_units(ct)) {
+      result.diagnostics.push_back(*hu_fault);
+    } else {
+      IndexBox box;
+      std::vector<std::uint8_t> labels;
+      std::vector<std::uint8_t> lesions;
+      if (segment_canonical(std::move(ct), options, progress, result, box, labels, lesions) &&
+          step_done(progress, 7, result)) {
+        result.lungs = to_volume(labels, box, canonical, permutation);
+        result.lesions = to_volume(lesions, box, canonical, permutation);
+        result.lungs_found = true;
+      }
     }
   } catch (const std::bad_alloc&) {
     add_error(result, DiagnosticCode::too_large,
               "out of memory while segmenting " + std::to_string(volume.voxel_count()) + " voxels");
   } catch (const std::exception& error) {
     add_error(result, DiagnosticCode::internal_error, std::string("lung segmentation failed: ") + error.what());
+  }
+
+  if (!result.lungs_found) {
+    try {
+      result.lungs.assign(static_cast<std::size_t>(volume.voxel_count()), 0);
+      result.lesions.assign(result.lungs.size(), 0);
+    } catch (const std::bad_alloc&) {
+      result.lungs = {};  // The too_large error is already there; the masks stay empty.
+      result.lesions = {};
+    }
   }
   return result;
 }

@@ -22,13 +22,21 @@ constexpr auto kRight = static_cast<std::uint8_t>(LungLabel::right_lung);
 constexpr auto kLeft = static_cast<std::uint8_t>(LungLabel::left_lung);
 
 double mean_i(const Mask& mask, const Geometry& geometry) {
+  const std::int64_t nx = geometry.size[0];
+  const auto rows = static_cast<std::int64_t>(mask.size()) / nx;
   double sum = 0.0;
   std::int64_t count = 0;
-  for (std::size_t v = 0; v < mask.size(); ++v)
-    if (mask[v]) {
-      sum += static_cast<double>(static_cast<std::int64_t>(v) % geometry.size[0]);
-      ++count;
-    }
+  for (std::int64_t row = 0; row < rows; ++row) {
+    const std::uint8_t* voxels = mask.data() + row * nx;
+    std::int64_t row_sum = 0, row_count = 0;
+    for (std::int64_t i = 0; i < nx; ++i)
+      if (voxels[i]) {
+        row_sum += i;
+        ++row_count;
+      }
+    sum += static_cast<double>(row_sum);
+    count += row_count;
+  }
   return count ? sum / static_cast<double>(count) : 0.0;
 }
 
@@ -76,8 +84,10 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
 
   // Per-component mean i, to give small components the side of the nearer lung.
   std::vector<double> sum_i(components.count() + 1, 0.0);
-  for (std::size_t v = 0; v < lungs.size(); ++v)
-    sum_i[components.labels[v]] += static_cast<double>(static_cast<std::int64_t>(v) % geometry.size[0]);
+  const std::int64_t nx = geometry.size[0];
+  for (std::size_t row = 0; row < lungs.size(); row += static_cast<std::size_t>(nx))
+    for (std::int64_t i = 0; i < nx; ++i)
+      if (const std::int32_t c = components.labels[row + static_cast<std::size_t>(i)]) sum_i[c] += static_cast<double>(i);
   auto centre_i = [&](std::int32_t c) { return sum_i[c] / static_cast<double>(components.sizes[c]); };
 
   // 1. Two separate components of comparable size on either side of the

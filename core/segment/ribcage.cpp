@@ -32,8 +32,8 @@ std::vector<Point> convex_hull(std::vector<Point> points) {
   return hull;
 }
 
-// Marks the pixels of slice k inside the convex polygon `hull`; returns their count.
-std::int64_t fill_hull(const std::vector<Point>& hull, const Geometry& geometry, std::int64_t k, Mask& inside) {
+// Sets the row spans of slice k inside the convex polygon `hull`; returns the pixel count.
+std::int64_t fill_hull(const std::vector<Point>& hull, const Geometry& geometry, std::int64_t k, Ribcage& ribcage) {
   if (hull.size() < 3) return 0;
   const auto& n = geometry.size;
   std::int64_t count = 0;
@@ -55,10 +55,20 @@ std::int64_t fill_hull(const std::vector<Point>& hull, const Geometry& geometry,
     if (left > right) continue;
     const auto first = std::max<std::int64_t>(0, std::int64_t(left + 0.5));
     const auto last = std::min<std::int64_t>(n[0] - 1, std::int64_t(right + 0.5));
-    for (std::int64_t i = first; i <= last; ++i) inside[geometry.linear_index(i, j, k)] = 1;
-    count += std::max<std::int64_t>(0, last - first + 1);
+    if (first > last) continue;
+    const auto row = static_cast<std::size_t>(j + n[1] * k);
+    ribcage.span_first[row] = static_cast<std::int32_t>(first);
+    ribcage.span_last[row] = static_cast<std::int32_t>(last);
+    count += last - first + 1;
   }
   return count;
+}
+
+// Empties every row span of slice k.
+void clear_hull(const Geometry& geometry, std::int64_t k, Ribcage& ribcage) {
+  const auto first_row = static_cast<std::size_t>(geometry.size[1] * k);
+  std::fill_n(ribcage.span_first.begin() + first_row, geometry.size[1], 1);
+  std::fill_n(ribcage.span_last.begin() + first_row, geometry.size[1], 0);
 }
 
 // Marks the pixels of slice k within margin_i pixels along their row, or
@@ -67,16 +77,40 @@ std::int64_t fill_hull(const std::vector<Point>& hull, const Geometry& geometry,
 std::vector<std::uint8_t> near_padding(const CanonicalCt& ct, std::int64_t k, std::int64_t margin_i,
                                        std::int64_t margin_j) {
   const auto& n = ct.geometry.size;
-  std::vector<std::uint8_t> near(static_cast<std::size_t>(n[0] * n[1]), 0);
-  auto pad = [&](std::int64_t i, std::int64_t j) { return ct.padding[ct.geometry.linear_index(i, j, k)] != 0; };
-  auto edge = [&](std::int64_t i, std::int64_t j) { return i == 0 || j == 0 || i == n[0] - 1 || j == n[1] - 1; };
-  for (std::int64_t j = 0; j < n[1]; ++j)
-    for (std::int64_t i = 0; i < n[0]; ++i) {
-      if (!pad(i, j) && !edge(i, j)) continue;
-      for (std::int64_t d = std::max<std::int64_t>(0, i - margin_i); d <= std::min(n[0] - 1, i + margin_i); ++d)
-        near[static_cast<std::size_t>(j * n[0] + d)] = 1;
-      for (std::int64_t d = std::max<std::int64_t>(0, j - margin_j); d <= std::min(n[1] - 1, j + margin_j); ++d)
-        near[static_cast<std::size_t>(d * n[0] + i)] = 1;
+  const std::int64_t nx = n[0], ny = n[1];
+  const std::uint8_t* padding = ct.padding.data() + ct.geometry.linear_index(0, 0, k);
+  auto source = [&](std::int64_t i, std::int64_t j) {
+    return padding[j * nx + i] != 0 || i == 0 || j == 0 || i == nx - 1 || j == ny - 1;
+  };
+  std::vector<std::uint8_t> near(static_cast<std::size_t>(nx * ny), 0);
+
+  // Along each row: the distance to the nearest source on either side.
+  for (std::int64_t j = 0; j < ny; ++j) {
+    std::uint8_t* row = near.data() + j * nx;
+    std::int64_t last = -margin_i - 1;
+    for (std::int64_t i = 0; i < nx; ++i) {
+      if (source(i, j)) last = i;
+      row[i] = i - last <= margin_i;
+    }
+    last = nx + margin_i;
+    for (std::int64_t i = nx - 1; i >= 0; --i) {
+      if (source(i, j)) last = i;
+      row[i] |= last - i <= margin_i;
+    }
+  }
+
+  // Along each column, one row at a time so that memory is read in order.
+  std::vector<std::int64_t> last(static_cast<std::size_t>(nx), -margin_j - 1);
+  for (std::int64_t j = 0; j < ny; ++j)
+    for (std::int64_t i = 0; i < nx; ++i) {
+      if (source(i, j)) last[i] = j;
+      near[j * nx + i] |= j - last[i] <= margin_j;
+    }
+  std::fill(last.begin(), last.end(), ny + margin_j);
+  for (std::int64_t j = ny - 1; j >= 0; --j)
+    for (std::int64_t i = 0; i < nx; ++i) {
+      if (source(i, j)) last[i] = j;
+      near[j * nx + i] |= last[i] - j <= margin_j;
     }
   return near;
 }
@@ -87,7 +121,9 @@ Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptio
   const Geometry& geometry = ct.geometry;
   const auto& n = geometry.size;
   Ribcage result;
-  result.inside.assign(ct.hu.size(), 0);
+  result.rows_per_slice = n[1];
+  result.span_first.assign(static_cast<std::size_t>(n[1] * n[2]), 1);
+  result.span_last.assign(static_cast<std::size_t>(n[1] * n[2]), 0);
   result.reliable.assign(static_cast<std::size_t>(n[2]), 0);
   const double pixel_mm2 = geometry.spacing_mm[0] * geometry.spacing_mm[1];
 
@@ -121,13 +157,12 @@ Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptio
       // 2. The hull, kept only when it is wide enough to be the ribcage.
       if (double(bone_pixels) * pixel_mm2 < options.ribcage_min_bone_mm2) continue;
       const std::vector<Point> hull = convex_hull(std::move(extremes));
-      const std::int64_t area = fill_hull(hull, geometry, k, result.inside);
+      const std::int64_t area = fill_hull(hull, geometry, k, result);
       if (double(area) >= options.ribcage_min_body_fraction * double(body_pixels)) {
         result.reliable[static_cast<std::size_t>(k)] = 1;
         continue;
       }
-      for (std::int64_t v = geometry.linear_index(0, 0, k), last = v + n[0] * n[1]; v < last; ++v)
-        result.inside[v] = 0;
+      clear_hull(geometry, k, result);
     }
   });
   return result;

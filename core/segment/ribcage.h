@@ -11,8 +11,17 @@
 namespace lunglens {
 
 struct Ribcage {
-  Mask inside;                        // Voxels inside the bone hull of their slice.
+  // Per row (j, k): the hull covers i from span_first to span_last; an empty
+  // row has span_first > span_last. Index j + ny * k.
+  std::vector<std::int32_t> span_first;
+  std::vector<std::int32_t> span_last;
+  std::int64_t rows_per_slice = 0;     // ny.
   std::vector<std::uint8_t> reliable;  // Per slice k: 1 when its hull encloses a chest.
+
+  bool inside(std::int64_t i, std::int64_t j, std::int64_t k) const {
+    const auto row = static_cast<std::size_t>(j + rows_per_slice * k);
+    return i >= span_first[row] && i <= span_last[row];
+  }
 };
 
 // Returns, per axial slice, the convex hull of the bone inside `body` (above
@@ -20,7 +29,7 @@ struct Ribcage {
 // ribcage_padding_margin_mm of padding or of the grid edge. A slice's hull is
 // reliable when the slice has at least ribcage_min_bone_mm2 of bone and the
 // hull covers at least ribcage_min_body_fraction of its body area. On other
-// slices `inside` is all zero.
+// slices every row is empty.
 Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptions& options);
 
 }  // namespace lunglens

@@ -110,7 +110,13 @@ int run_analyze(const AnalyzeArguments& arguments) {
   AnalysisOptions options;
   options.generated_at = arguments.generated_at.empty() ? utc_now_rfc3339() : arguments.generated_at;
   if (arguments.series >= 0) options.series_index = static_cast<std::size_t>(arguments.series);
-  options.progress = [&bar](AnalysisStage stage, int done, int total) { return bar.update(stage, done, total); };
+  // End time of each segmentation step, for --timing.
+  std::vector<double> segment_step_ends;
+  options.progress = [&](AnalysisStage stage, int done, int total) {
+    if (arguments.timing && stage == AnalysisStage::segmenting)
+      segment_step_ends.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return bar.update(stage, done, total);
+  };
   const AnalysisResult result = analyze_files(files, options);
   bar.finish();
   for (const auto& diagnostic : result.diagnostics)
@@ -156,7 +162,11 @@ int run_analyze(const AnalyzeArguments& arguments) {
       std::printf(", \"%s_s\": %.4f", std::string(stage_name(timing.stage)).c_str(), timing.seconds);
       total += timing.seconds;
     }
-    std::printf(", \"total_s\": %.4f, \"peak_rss_bytes\": %ld}\n", total, peak_rss_bytes());
+    // Step 0 is the start of the segmentation; each later entry ends one step.
+    std::printf(", \"segment_steps_s\": [");
+    for (std::size_t s = 1; s < segment_step_ends.size(); ++s)
+      std::printf("%s%.4f", s > 1 ? ", " : "", segment_step_ends[s] - segment_step_ends[s - 1]);
+    std::printf("], \"total_s\": %.4f, \"peak_rss_bytes\": %ld}\n", total, peak_rss_bytes());
   }
 
   if (!result.ok) {
