@@ -277,13 +277,16 @@ void write_results(JsonWriter& json, const LungQuantification& quantification) {
 
 // Writes the neural engine's masks and numbers as one optional object, so
 // that every number in the report states which engine produced it.
-void write_neural(JsonWriter& json, const NeuralReportPart& neural) {
+// Its status is "partial" like the report's when slices failed to decode:
+// both engines measure the same incomplete volume.
+void write_neural(JsonWriter& json, const NeuralReportPart& neural, bool volume_partial) {
   json.key("neural");
   json.begin_object();
   json.key("engine");
   json.string(neural.segmentation_method.engine);
   json.key("status");
-  json.string(neural.quantification.ok ? "complete" : "failed");
+  if (!neural.quantification.ok) json.string("failed");
+  else json.string(volume_partial ? "partial" : "complete");
 
   json.key("diagnostics");
   json.begin_array();
@@ -336,7 +339,7 @@ ReportText write_report_json(const ReportInput& input) {
 
   write_method(json, input);
   write_results(json, input.quantification);
-  if (input.neural) write_neural(json, *input.neural);
+  if (input.neural) write_neural(json, *input.neural, failed_slice_count(input) > 0);
   json.end_object();
 
   report.text = json.text();

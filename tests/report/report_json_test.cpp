@@ -154,6 +154,25 @@ TEST_CASE("undecoded slice makes report partial") {
   CHECK(errors.empty());
 }
 
+TEST_CASE("neural part is partial when slices failed") {
+  ReportInput input = box_report_input();
+  NeuralReportPart neural;
+  neural.segmentation_method.engine = "neural";
+  neural.quantification = input.quantification;
+  input.neural = neural;
+  CHECK(parse_json(write_report_json(input).text).at("neural").at("status").string == "complete");
+
+  input.load_diagnostics.push_back({DiagnosticCode::decode_failed, Severity::error, "slice-017.dcm",
+                                    "decoding the Pixel Data failed"});
+  const JsonValue json = parse_json(write_report_json(input).text);
+  CHECK(json.at("status").string == "partial");
+  CHECK(json.at("neural").at("status").string == "partial");
+  CHECK(json.at("neural").at("results").type == JsonValue::Type::object);
+  const std::vector<std::string> errors = validate_json_schema(load_schema(), json);
+  for (const std::string& message : errors) MESSAGE(message);
+  CHECK(errors.empty());
+}
+
 TEST_CASE("empty lung report validates") {
   ReportInput input = box_report_input();
   input.quantification.left = LungMeasures{};
