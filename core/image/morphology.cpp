@@ -52,24 +52,30 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
   }
 
   // Dilation looks for foreground within reach; erosion for background.
+  // Rows without foreground are skipped: in dilation they hold no target,
+  // and in erosion every pixel whose element reaches such a row (offset
+  // (0, dy) is always in the element) is eroded, so they are never read.
   const std::uint8_t target = dilation ? 1 : 0;
   const std::int64_t far = n[0] + 1;
   const std::int64_t slice_size = n[0] * n[1];
   Mask out(mask.size());
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> reach(slice_size);
-    std::vector<std::int64_t> target_rows_before(n[1] + 1);  // Rows with a target pixel among rows 0..j-1.
+    std::vector<std::int64_t> foreground_rows_before(n[1] + 1);  // Rows with foreground among rows 0..j-1.
     for (std::int64_t k = begin; k < end; ++k) {
       const std::uint8_t* slice = mask.data() + k * slice_size;
       for (std::int64_t j = 0; j < n[1]; ++j) {
         const std::uint8_t* row = slice + j * n[0];
+        const bool has_foreground = std::any_of(row, row + n[0], [](std::uint8_t value) { return value != 0; });
+        foreground_rows_before[j + 1] = foreground_rows_before[j] + (has_foreground ? 1 : 0);
+        if (!has_foreground) continue;
+
         std::int32_t* distance = reach.data() + j * n[0];
         std::int64_t last = -far;
         for (std::int64_t i = 0; i < n[0]; ++i) {
           if ((row[i] != 0) == (target != 0)) last = i;
           distance[i] = static_cast<std::int32_t>(std::min(i - last, far));
         }
-        target_rows_before[j + 1] = target_rows_before[j] + (distance[n[0] - 1] < far ? 1 : 0);
         last = n[0] + far;
         for (std::int64_t i = n[0] - 1; i >= 0; --i) {
           if ((row[i] != 0) == (target != 0)) last = i;
@@ -78,19 +84,26 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
       }
       std::uint8_t* result = out.data() + k * slice_size;
       for (std::int64_t j = 0; j < n[1]; ++j) {
-        // Without a target pixel within the element's rows, no pixel of row j is hit.
         const std::int64_t first_row = std::max<std::int64_t>(0, j - rows);
         const std::int64_t end_row = std::min(n[1], j + rows + 1);
-        if (target_rows_before[end_row] == target_rows_before[first_row]) {
-          std::fill(result + j * n[0], result + (j + 1) * n[0], dilation ? 0 : 1);
+        const std::int64_t foreground_rows = foreground_rows_before[end_row] - foreground_rows_before[first_row];
+        // Dilation: no foreground within the element's rows, so no pixel of
+        // row j is hit. Erosion: a row of background within them, so every pixel is.
+        if (dilation ? foreground_rows == 0 : foreground_rows < end_row - first_row) {
+          std::fill(result + j * n[0], result + (j + 1) * n[0], 0);
           continue;
         }
+        // Erosion reaches this point only when row j has foreground, dilation also without.
+        const bool own_row_has_foreground = foreground_rows_before[j + 1] > foreground_rows_before[j];
         for (std::int64_t i = 0; i < n[0]; ++i) {
           // The pixel's own row decides most pixels (those inside a target run), so it is checked first.
-          bool hit = reach[j * n[0] + i] <= half_width[rows];
+          bool hit = own_row_has_foreground && reach[j * n[0] + i] <= half_width[rows];
           const std::int64_t dy0 = std::max(-rows, -j), dy1 = std::min(rows, n[1] - 1 - j);
-          for (std::int64_t dy = dy0; dy <= dy1 && !hit; ++dy)
-            hit = dy != 0 && reach[(j + dy) * n[0] + i] <= half_width[dy + rows];
+          for (std::int64_t dy = dy0; dy <= dy1 && !hit; ++dy) {
+            const std::int64_t other = j + dy;
+            if (dy == 0 || foreground_rows_before[other + 1] == foreground_rows_before[other]) continue;
+            hit = reach[other * n[0] + i] <= half_width[dy + rows];
+          }
           result[j * n[0] + i] = dilation ? hit : !hit;
         }
       }
