@@ -35,6 +35,8 @@ function summarise(runs) {
   const summary = {};
   for (const key of stages) summary[key] = median(runs.map((r) => r[key] ?? 0));
   summary.peak_rss_bytes = Math.max(...runs.map((r) => r.peak_rss_bytes));
+  const stepCount = Math.min(...runs.map((r) => (r.segment_steps_s ?? []).length));
+  summary.segment_steps_s = Array.from({ length: stepCount }, (_, s) => median(runs.map((r) => r.segment_steps_s[s])));
   return summary;
 }
 
@@ -64,6 +66,19 @@ try {
   }
   lines.push('');
   lines.push(`WASM (threads) total: ${results['wasm-threads'].total_s.toFixed(2)} s (target < 5 s), ${(results['wasm-threads'].total_s / results.native.total_s).toFixed(2)}x native (target <= 1.5).`);
+
+  // The segmentation steps as core/segment/lung_segmenter.h numbers them in its progress reports.
+  const stepNames = ['body outline, HU check', 'air and dense lung', 'lung candidates', 'airways', 'right/left split',
+    'pleura', 'lesions'];
+  lines.push('');
+  lines.push('Segmentation steps (median seconds):');
+  lines.push('');
+  lines.push(`| step | ${Object.keys(results).join(' | ')} |`);
+  lines.push(`|---|${Object.keys(results).map(() => '---').join('|')}|`);
+  stepNames.forEach((name, s) => {
+    const cells = Object.values(results).map((r) => (r.segment_steps_s[s] ?? NaN).toFixed(3));
+    lines.push(`| ${s + 1}. ${name} | ${cells.join(' | ')} |`);
+  });
 
   // Scaling: the phantom at 256x256x120 and 512x512x240 voxels (8x).
   const small = path.join(scratch, 'small');

@@ -18,7 +18,13 @@ const start = performance.now();
 const session = new lunglens.Session();
 const { files, inputBytes } = readIntoSession(session, folder);
 const readSeconds = (performance.now() - start) / 1000;
-const result = session.analyze(-1, '2026-01-01T00:00:00Z', undefined);
+// End time of each segmentation step (step 0 is the start of the segmentation).
+const segmentStepEnds = [];
+const progress = (stage) => {
+  if (stage === 'segmenting') segmentStepEnds.push(performance.now() / 1000);
+  return true;
+};
+const result = session.analyze(-1, '2026-01-01T00:00:00Z', progress);
 const totalSeconds = (performance.now() - start) / 1000;
 if (!result.ok) {
   console.error(JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error')));
@@ -27,6 +33,7 @@ if (!result.ok) {
 
 const line = { engine: threads ? 'wasm-threads' : 'wasm-nothreads', threads: lunglens.threadCount(), files, input_bytes: inputBytes, read_s: readSeconds };
 for (const [stage, seconds] of Object.entries(result.timings)) line[`${stage}_s`] = seconds;
+line.segment_steps_s = segmentStepEnds.slice(1).map((end, s) => Number((end - segmentStepEnds[s]).toFixed(4)));
 line.total_s = totalSeconds;
 line.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
 console.log(JSON.stringify(line));

@@ -37,22 +37,26 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   return body;
 }
 
-Mask chest_wall_zone(const Mask& body, const Geometry& geometry, const SegmentOptions& options) {
-  BlockFactors factors = block_factors_for(geometry, kBlockMm);
-  factors[2] = 1;
-  const Geometry coarse_geometry = block_geometry(geometry, factors);
-  const Mask coarse = downsample(body, geometry, factors, BlockRule::majority);
+ChestWallZone ChestWallZone::within(const IndexBox& box) const {
+  ChestWallZone part = *this;
+  for (int a = 0; a < 3; ++a) part.offset[a] += box.begin[a];
+  return part;
+}
+
+ChestWallZone chest_wall_zone(const Mask& body, const Geometry& geometry, const SegmentOptions& options) {
+  ChestWallZone zone;
+  zone.factors = block_factors_for(geometry, kBlockMm);
+  zone.factors[2] = 1;
+  zone.block_geometry = block_geometry(geometry, zone.factors);
+  const Mask coarse = downsample(body, geometry, zone.factors, BlockRule::majority);
 
   // The block centres sit up to half a block inside the fine outline.
-  const std::vector<float> depth_mm = distance_inside_mm(coarse, coarse_geometry, FilterScope::per_slice);
-  const double half_block_mm = 0.5 * std::max(coarse_geometry.spacing_mm[0], coarse_geometry.spacing_mm[1]);
-  Mask zone(coarse.size());
-  for (std::size_t v = 0; v < zone.size(); ++v)
-    zone[v] = coarse[v] && depth_mm[v] <= options.chest_wall_depth_mm + half_block_mm;
-
-  Mask fine = upsample(zone, geometry, factors);
-  for (std::size_t v = 0; v < fine.size(); ++v) fine[v] = fine[v] && body[v];
-  return fine;
+  const std::vector<float> depth_mm = distance_inside_mm(coarse, zone.block_geometry, FilterScope::per_slice);
+  const double half_block_mm = 0.5 * std::max(zone.block_geometry.spacing_mm[0], zone.block_geometry.spacing_mm[1]);
+  zone.blocks.resize(coarse.size());
+  for (std::size_t v = 0; v < coarse.size(); ++v)
+    zone.blocks[v] = coarse[v] && depth_mm[v] <= options.chest_wall_depth_mm + half_block_mm;
+  return zone;
 }
 
 }  // namespace lunglens

@@ -134,7 +134,7 @@ struct LungBox {
   IndexBox box;      // In the indices of the body box.
   CanonicalCt ct;
   Mask body;
-  Mask chest_wall;
+  ChestWallZone chest_wall;
   Mask air;          // Below lung_air_max_hu, inside the body.
   Mask lungs;        // The lung candidates.
 };
@@ -142,7 +142,7 @@ struct LungBox {
 // Steps 2 and 3 on the body box: the air inside the body, dense lung and the
 // lung candidates; returns false after adding a diagnostic. Every full-size
 // mask of these steps is freed on return.
-bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const Mask& full_chest_wall,
+bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const ChestWallZone& full_chest_wall,
                    const SegmentOptions& options, const SegmentProgress& progress, LungSegmentation& result,
                    LungBox& out) {
   // 2. The air inside the body, and dense lung: voxels of
@@ -168,7 +168,7 @@ bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const Mask& f
   out.box = expand_box(bounding_box(candidates.lungs, full.geometry), full.geometry, kWorkMarginMm);
   out.ct = crop_ct(full, out.box);
   out.body = crop(full_body, full.geometry, out.box);
-  out.chest_wall = crop(full_chest_wall, full.geometry, out.box);
+  out.chest_wall = full_chest_wall.within(out.box);
   out.air = crop(full_air, full.geometry, out.box);
   out.lungs = crop(candidates.lungs, full.geometry, out.box);
   return step_done(progress, 3, result);
@@ -184,7 +184,8 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   // 1. Body outline; everything after works inside the body's bounding box.
   IndexBox body_box;
   CanonicalCt full;
-  Mask full_body, full_chest_wall;
+  Mask full_body;
+  ChestWallZone full_chest_wall;
   {
     const Mask whole_body = body_mask(whole, options);
     body_box = bounding_box(whole_body, whole.geometry);
@@ -196,7 +197,7 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
     }
     full = crop_ct(whole, body_box);
     full_body = crop(whole_body, whole.geometry, body_box);
-    full_chest_wall = crop(chest_wall_zone(whole_body, whole.geometry, options), whole.geometry, body_box);
+    full_chest_wall = chest_wall_zone(whole_body, whole.geometry, options).within(body_box);
   }
   whole = CanonicalCt{};
   if (!step_done(progress, 1, result)) return false;
@@ -206,7 +207,7 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   const bool found = find_lung_box(full, full_body, full_chest_wall, options, progress, result, part);
   full = CanonicalCt{};
   full_body = Mask{};
-  full_chest_wall = Mask{};
+  full_chest_wall = ChestWallZone{};
   if (!found) return false;
   const CanonicalCt& ct = part.ct;
   Mask& lungs = part.lungs;
@@ -246,7 +247,7 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   for (std::size_t v = 0; v < labels.size(); ++v)
     if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
   part.body = Mask{};
-  part.chest_wall = Mask{};
+  part.chest_wall = ChestWallZone{};
 
   if (!step_done(progress, 6, result)) return false;
 

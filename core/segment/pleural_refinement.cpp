@@ -143,7 +143,7 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
 }  // namespace
 
 void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,
-                      const Mask& chest_wall, const Mask& airway, const SegmentOptions& options) {
+                      const ChestWallZone& chest_wall, const Mask& airway, const SegmentOptions& options) {
   const Geometry& geometry = ct.geometry;
   for (const LungLabel side : {LungLabel::right_lung, LungLabel::left_lung}) {
     const auto value = static_cast<std::uint8_t>(side);
@@ -160,11 +160,14 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
     Mask air_part(box_voxels), allowed(box_voxels), allowed_dense(box_voxels), allowed_costal(box_voxels);
     const std::int64_t width = box.end[0] - box.begin[0];
     const std::int64_t height = box.end[1] - box.begin[1];
+    std::vector<std::int64_t> chest_wall_column(static_cast<std::size_t>(width));
+    for (std::int64_t i = 0; i < width; ++i) chest_wall_column[i] = chest_wall.block_column(box.begin[0] + i);
     parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
       for (std::int64_t k = k_begin; k < k_end; ++k)
         for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
           const std::int64_t source = geometry.linear_index(box.begin[0], j, k);
           const std::int64_t target = ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
+          const std::uint8_t* chest_wall_row = chest_wall.block_row(j, k);
           for (std::int64_t i = 0; i < width; ++i) {
             const std::int64_t v = source + i;
             const std::uint8_t label = labels[v];
@@ -173,7 +176,7 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
             air_part[target + i] = label == value;
             allowed[target + i] = may_join;
             allowed_dense[target + i] = dense_ok;
-            allowed_costal[target + i] = dense_ok && chest_wall[v];
+            allowed_costal[target + i] = dense_ok && chest_wall_row[chest_wall_column[i]] != 0;
           }
         }
     });

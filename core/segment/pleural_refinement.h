@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "image/mask.h"
+#include "segment/body_mask.h"
 #include "segment/canonical_ct.h"
 #include "segment/segment_options.h"
 
@@ -22,6 +23,6 @@ namespace lunglens {
 // (vessels, nodules) whatever their density, and added regions that continue
 // into the mediastinum or abdomen in the next slice are removed again.
 void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,
-                      const Mask& chest_wall, const Mask& airway, const SegmentOptions& options);
+                      const ChestWallZone& chest_wall, const Mask& airway, const SegmentOptions& options);
 
 }  // namespace lunglens
