@@ -109,19 +109,28 @@ void label_slice(SliceRuns& slice, std::int64_t ny, bool diagonal, std::vector<s
   }
 }
 
-}  // namespace
+// The components of a mask as labelled runs: the id of each run is
+// final_id[offset[k] + run.label], and sizes is as in Components.
+struct RunComponents {
+  std::vector<SliceRuns> slices;
+  std::vector<std::int32_t> offset;
+  std::vector<std::int32_t> final_id;
+  std::vector<std::int64_t> sizes;
+
+  std::int32_t id(std::int64_t k, const Run& run) const { return final_id[offset[k] + run.label]; }
+};
 
 // Labelling works on runs of voxels along i rather than on single voxels:
 // chest masks are large blobs, so there are far fewer runs than voxels.
-Components label_components(const Mask& mask, const Geometry& geometry, Connectivity connectivity,
-                            FilterScope scope) {
+RunComponents label_runs(const Mask& mask, const Geometry& geometry, Connectivity connectivity, FilterScope scope) {
   const auto& n = geometry.size;
   const std::int64_t slice_size = n[0] * n[1];
   const bool diagonal = connectivity == Connectivity::full;
-  Components result;
+  RunComponents result;
 
   // 1. Find the runs of each slice and label them with slice-local ids.
-  std::vector<SliceRuns> slices(static_cast<std::size_t>(n[2]));
+  auto& slices = result.slices;
+  slices.resize(static_cast<std::size_t>(n[2]));
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> parent;
     for (std::int64_t k = begin; k < end; ++k) {
@@ -131,7 +140,8 @@ Components label_components(const Mask& mask, const Geometry& geometry, Connecti
   });
 
   // 2. Give each slice a block of provisional ids.
-  std::vector<std::int32_t> offset(n[2] + 1, 0);
+  auto& offset = result.offset;
+  offset.assign(static_cast<std::size_t>(n[2] + 1), 0);
   for (std::int64_t k = 0; k < n[2]; ++k)
     offset[k + 1] = offset[k] + static_cast<std::int32_t>(slices[k].sizes.size()) - 1;
   std::vector<std::int32_t> parent(offset[n[2]] + 1);
@@ -169,8 +179,9 @@ Components label_components(const Mask& mask, const Geometry& geometry, Connecti
       for (const auto& [a, b] : slice_pairs) unite(parent, a, b);
   }
 
-  // 4. Number the sets in raster order, then write the ids run by run.
-  std::vector<std::int32_t> final_id(parent.size(), 0);
+  // 4. Number the sets in raster order.
+  auto& final_id = result.final_id;
+  final_id.assign(parent.size(), 0);
   std::int32_t count = 0;
   for (std::size_t id = 1; id < parent.size(); ++id) {
     const std::int32_t root = find_root(parent, static_cast<std::int32_t>(id));
@@ -182,56 +193,73 @@ Components label_components(const Mask& mask, const Geometry& geometry, Connecti
       result.sizes[final_id[offset[k] + local]] += slices[k].sizes[local];
   result.sizes[0] = static_cast<std::int64_t>(mask.size()) -
                     std::accumulate(result.sizes.begin() + 1, result.sizes.end(), std::int64_t{0});
-
-  result.labels.assign(mask.size(), 0);
-  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t k = begin; k < end; ++k) {
-      std::int32_t* labels = result.labels.data() + k * slice_size;
-      for (std::int64_t j = 0; j < n[1]; ++j)
-        for (std::int32_t r = slices[k].row_start[j]; r < slices[k].row_start[j + 1]; ++r) {
-          const Run& run = slices[k].runs[r];
-          std::fill(labels + j * n[0] + run.begin, labels + j * n[0] + run.end, final_id[offset[k] + run.label]);
-        }
-      slices[k] = SliceRuns{};
-    }
-  });
   return result;
 }
 
+// Writes value(id) over every run of `components` into `out` (zero elsewhere).
+template <class T, class Value>
+void write_runs(const RunComponents& components, const Geometry& geometry, std::vector<T>& out, Value&& value) {
+  const auto& n = geometry.size;
+  const std::int64_t slice_size = n[0] * n[1];
+  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k) {
+      T* slice = out.data() + k * slice_size;
+      const SliceRuns& runs = components.slices[k];
+      for (std::int64_t j = 0; j < n[1]; ++j)
+        for (std::int32_t r = runs.row_start[j]; r < runs.row_start[j + 1]; ++r) {
+          const Run& run = runs.runs[r];
+          std::fill(slice + j * n[0] + run.begin, slice + j * n[0] + run.end, value(components.id(k, run)));
+        }
+    }
+  });
+}
+
+}  // namespace
+
+Components label_components(const Mask& mask, const Geometry& geometry, Connectivity connectivity,
+                            FilterScope scope) {
+  const RunComponents runs = label_runs(mask, geometry, connectivity, scope);
+  Components result;
+  result.sizes = runs.sizes;
+  result.labels.assign(mask.size(), 0);
+  write_runs(runs, geometry, result.labels, [](std::int32_t id) { return id; });
+  return result;
+}
+
+// The filters below write their masks from the runs, without a label volume.
 Mask largest_component(const Mask& mask, const Geometry& geometry, Connectivity connectivity,
                        FilterScope scope) {
-  const Components components = label_components(mask, geometry, connectivity, scope);
+  const RunComponents runs = label_runs(mask, geometry, connectivity, scope);
   Mask out(mask.size(), 0);
-  if (components.count() == 0) return out;
+  if (runs.sizes.size() <= 1) return out;
 
   if (scope == FilterScope::per_slice) {
-    const std::int64_t slice_size = geometry.size[0] * geometry.size[1];
-    parallel_for(0, geometry.size[2], [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t k = begin; k < end; ++k) {
-        const std::int32_t* labels = components.labels.data() + k * slice_size;
-        std::int32_t best = 0;
-        for (std::int64_t v = 0; v < slice_size; ++v)
-          if (labels[v] && (!best || components.sizes[labels[v]] > components.sizes[best])) best = labels[v];
-        for (std::int64_t v = 0; v < slice_size; ++v) out[k * slice_size + v] = best && labels[v] == best;
+    // Without joins across slices every id lies in one slice, so each slice keeps its largest id.
+    std::vector<std::uint8_t> keep(runs.sizes.size(), 0);
+    for (std::int64_t k = 0; k < geometry.size[2]; ++k) {
+      std::int32_t best = 0;
+      for (const Run& run : runs.slices[k].runs) {
+        const std::int32_t id = runs.id(k, run);
+        if (!best || runs.sizes[id] > runs.sizes[best]) best = id;
       }
-    });
+      keep[best] = best != 0;
+    }
+    write_runs(runs, geometry, out, [&keep](std::int32_t id) { return keep[id]; });
     return out;
   }
 
   const auto largest = static_cast<std::int32_t>(
-      std::max_element(components.sizes.begin() + 1, components.sizes.end()) - components.sizes.begin());
-  for (std::size_t v = 0; v < out.size(); ++v) out[v] = components.labels[v] == largest;
+      std::max_element(runs.sizes.begin() + 1, runs.sizes.end()) - runs.sizes.begin());
+  write_runs(runs, geometry, out, [largest](std::int32_t id) -> std::uint8_t { return id == largest; });
   return out;
 }
 
 Mask remove_small_components(const Mask& mask, const Geometry& geometry, std::int64_t min_voxels,
                              Connectivity connectivity, FilterScope scope) {
-  const Components components = label_components(mask, geometry, connectivity, scope);
+  const RunComponents runs = label_runs(mask, geometry, connectivity, scope);
   Mask out(mask.size(), 0);
-  for (std::size_t v = 0; v < out.size(); ++v) {
-    const std::int32_t label = components.labels[v];
-    out[v] = label != 0 && components.sizes[label] >= min_voxels;
-  }
+  write_runs(runs, geometry, out,
+             [&runs, min_voxels](std::int32_t id) -> std::uint8_t { return runs.sizes[id] >= min_voxels; });
   return out;
 }
 

@@ -32,6 +32,9 @@ async function hasWebGpu() {
  * @param {Uint8Array|ArrayBuffer} options.lesionModel bytes of lesion.onnx.
  * @param {number} [options.threads] WASM threads; 0 lets onnxruntime-web choose.
  * @param {boolean} [options.allowWebGpu=true] use WebGPU when the browser offers it.
+ * @returns {Promise<object>} {predict, analyzeSession, release, executionProvider, webGpuError}:
+ *   executionProvider is the provider both sessions were created with ('webgpu' or 'wasm');
+ *   webGpuError is the reason WebGPU was not used although the browser offered it, else null.
  */
 export async function createNeuralEngine({ ort, lungModel, lesionModel, threads = 0, allowWebGpu = true }) {
   if (!ort || !ort.InferenceSession) throw new TypeError('createNeuralEngine: options.ort must be the onnxruntime-web module');
@@ -39,14 +42,35 @@ export async function createNeuralEngine({ ort, lungModel, lesionModel, threads 
 
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.simd = true;
-  // NOTE: only the WASM backend has been run (Node 20); the WebGPU path is untested.
-  const useWebGpu = allowWebGpu && (await hasWebGpu());
-  const executionProviders = useWebGpu ? ['webgpu', 'wasm'] : ['wasm'];
-  const sessionOptions = { executionProviders, graphOptimizationLevel: 'all' };
-
   const toBytes = (model) => (model instanceof Uint8Array ? model : new Uint8Array(model));
-  const lung = await ort.InferenceSession.create(toBytes(lungModel), sessionOptions);
-  const lesion = await ort.InferenceSession.create(toBytes(lesionModel), sessionOptions);
+  const createBoth = async (executionProviders) => {
+    const sessionOptions = { executionProviders, graphOptimizationLevel: 'all' };
+    const lungSession = await ort.InferenceSession.create(toBytes(lungModel), sessionOptions);
+    try {
+      return [lungSession, await ort.InferenceSession.create(toBytes(lesionModel), sessionOptions)];
+    } catch (error) {
+      await lungSession.release();
+      throw error;
+    }
+  };
+
+  // WebGPU is asked for on its own, so that a failure to create it shows as
+  // a fallback to 'wasm' here instead of a silent fallback inside the runtime.
+  // Operators that the WebGPU provider lacks still run on the CPU inside it.
+  // NOTE: only the WASM backend has been run (Node 20, headless Chromium without a GPU); the WebGPU path is untested.
+  let executionProvider = 'wasm';
+  let webGpuError = null;
+  let sessions = null;
+  if (allowWebGpu && (await hasWebGpu())) {
+    try {
+      sessions = await createBoth(['webgpu']);
+      executionProvider = 'webgpu';
+    } catch (error) {
+      webGpuError = String(error && error.message ? error.message : error);
+    }
+  }
+  if (!sessions) sessions = await createBoth(['wasm']);
+  const [lung, lesion] = sessions;
 
   // Runs both models on `input` (slices x 256 x 256 floats from Session.neuralInput).
   async function predict(input, slices) {
@@ -89,13 +113,13 @@ export async function createNeuralEngine({ ort, lungModel, lesionModel, threads 
 
       session.setNeuralOutput(first, output.lung, output.lesion);
       if (onProgress && onProgress(end, slices) === false)
-        return { ok: false, cancelled: true, executionProvider: executionProviders[0], seconds };
+        return { ok: false, cancelled: true, executionProvider, seconds };
     }
 
     const start = now();
     const result = session.finishNeural();
     seconds.postprocess = now() - start;
-    return { ...result, cancelled: false, executionProvider: executionProviders[0], seconds };
+    return { ...result, cancelled: false, executionProvider, seconds };
   }
 
   async function release() {
@@ -103,5 +127,5 @@ export async function createNeuralEngine({ ort, lungModel, lesionModel, threads 
     await lesion.release();
   }
 
-  return { predict, analyzeSession, release, executionProvider: executionProviders[0] };
+  return { predict, analyzeSession, release, executionProvider, webGpuError };
 }
