@@ -58,6 +58,8 @@ def parse_arguments():
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=20201)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--recall-weight", type=float, default=0.5,
+                        help="Tversky weight of missed target pixels (0.5: soft Dice; more favours recall)")
     parser.add_argument("--data", default=dataset.default_data_dir())
     parser.add_argument("--evaluate-only", action="store_true",
                         help="skip training: export and validate <out>/checkpoint.pt again")
@@ -118,12 +120,16 @@ def make_batch(indices, ct, target, generator):
     return augment_intensity(images, generator), masks
 
 
-def dice_bce_loss(logits, target):
+def overlap_bce_loss(logits, target, recall_weight):
+    """Binary cross-entropy plus the Tversky loss; recall_weight 0.5 makes the Tversky index the soft Dice."""
     bce = nn.functional.binary_cross_entropy_with_logits(logits, target)
     probability = torch.sigmoid(logits)
-    intersection = (probability * target).sum()
-    dice = (2 * intersection + 1) / (probability.sum() + target.sum() + 1)
-    return bce + (1 - dice)
+    true_positive = (probability * target).sum()
+    missed = ((1 - probability) * target).sum()
+    false_positive = (probability * (1 - target)).sum()
+    tversky = (true_positive + 0.5) / (true_positive + recall_weight * missed +
+                                       (1 - recall_weight) * false_positive + 0.5)
+    return bce + (1 - tversky)
 
 
 def train(model, args, ct, target, training_indices, generator, log_line):
@@ -138,7 +144,7 @@ def train(model, args, ct, target, training_indices, generator, log_line):
         indices = [int(training_indices[generator.randrange(len(training_indices))])
                    for _ in range(args.batch)]
         images, masks = make_batch(indices, ct, target, generator)
-        loss = dice_bce_loss(model(images), masks)
+        loss = overlap_bce_loss(model(images), masks, args.recall_weight)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
@@ -216,6 +222,7 @@ def main():
             "iterations": args.iterations,
             "batch": args.batch,
             "learning_rate": args.learning_rate,
+            "recall_weight": args.recall_weight,
             "seed": args.seed,
             "training_seconds": round(training_seconds, 1),
             "training_slices": int(len(training_indices)),
