@@ -24,21 +24,6 @@ void unite(std::vector<std::int32_t>& parent, std::int32_t a, std::int32_t b) {
   else parent[a] = b;
 }
 
-// A run of non-zero voxels [begin, end) along i in one row of a slice.
-struct Run {
-  std::int32_t begin;
-  std::int32_t end;
-  std::int32_t label;  // Slice-local component id (1..), compacted by label_slice.
-};
-
-// The runs of one slice, row by row: the runs of row j are
-// runs[row_start[j]] .. runs[row_start[j + 1] - 1], in increasing i.
-struct SliceRuns {
-  std::vector<Run> runs;
-  std::vector<std::int32_t> row_start;
-  std::vector<std::int64_t> sizes;  // Voxel count per slice-local id; index 0 unused.
-};
-
 void find_runs(const std::uint8_t* slice, std::int64_t nx, std::int64_t ny, SliceRuns& out) {
   out.runs.clear();
   out.row_start.assign(static_cast<std::size_t>(ny + 1), 0);
@@ -109,16 +94,7 @@ void label_slice(SliceRuns& slice, std::int64_t ny, bool diagonal, std::vector<s
   }
 }
 
-// The components of a mask as labelled runs: the id of each run is
-// final_id[offset[k] + run.label], and sizes is as in Components.
-struct RunComponents {
-  std::vector<SliceRuns> slices;
-  std::vector<std::int32_t> offset;
-  std::vector<std::int32_t> final_id;
-  std::vector<std::int64_t> sizes;
-
-  std::int32_t id(std::int64_t k, const Run& run) const { return final_id[offset[k] + run.label]; }
-};
+}  // namespace
 
 // Labelling works on runs of voxels along i rather than on single voxels:
 // chest masks are large blobs, so there are far fewer runs than voxels.
@@ -196,33 +172,13 @@ RunComponents label_runs(const Mask& mask, const Geometry& geometry, Connectivit
   return result;
 }
 
-// Writes value(id) over every run of `components` into `out` (zero elsewhere).
-template <class T, class Value>
-void write_runs(const RunComponents& components, const Geometry& geometry, std::vector<T>& out, Value&& value) {
-  const auto& n = geometry.size;
-  const std::int64_t slice_size = n[0] * n[1];
-  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t k = begin; k < end; ++k) {
-      T* slice = out.data() + k * slice_size;
-      const SliceRuns& runs = components.slices[k];
-      for (std::int64_t j = 0; j < n[1]; ++j)
-        for (std::int32_t r = runs.row_start[j]; r < runs.row_start[j + 1]; ++r) {
-          const Run& run = runs.runs[r];
-          std::fill(slice + j * n[0] + run.begin, slice + j * n[0] + run.end, value(components.id(k, run)));
-        }
-    }
-  });
-}
-
-}  // namespace
-
 Components label_components(const Mask& mask, const Geometry& geometry, Connectivity connectivity,
                             FilterScope scope) {
   const RunComponents runs = label_runs(mask, geometry, connectivity, scope);
   Components result;
   result.sizes = runs.sizes;
   result.labels.assign(mask.size(), 0);
-  write_runs(runs, geometry, result.labels, [](std::int32_t id) { return id; });
+  runs.write(geometry, result.labels, [](std::int32_t id) { return id; });
   return result;
 }
 
@@ -244,13 +200,13 @@ Mask largest_component(const Mask& mask, const Geometry& geometry, Connectivity 
       }
       keep[best] = best != 0;
     }
-    write_runs(runs, geometry, out, [&keep](std::int32_t id) { return keep[id]; });
+    runs.write(geometry, out, [&keep](std::int32_t id) { return keep[id]; });
     return out;
   }
 
   const auto largest = static_cast<std::int32_t>(
       std::max_element(runs.sizes.begin() + 1, runs.sizes.end()) - runs.sizes.begin());
-  write_runs(runs, geometry, out, [largest](std::int32_t id) -> std::uint8_t { return id == largest; });
+  runs.write(geometry, out, [largest](std::int32_t id) -> std::uint8_t { return id == largest; });
   return out;
 }
 
@@ -258,7 +214,7 @@ Mask remove_small_components(const Mask& mask, const Geometry& geometry, std::in
                              Connectivity connectivity, FilterScope scope) {
   const RunComponents runs = label_runs(mask, geometry, connectivity, scope);
   Mask out(mask.size(), 0);
-  write_runs(runs, geometry, out,
+  runs.write(geometry, out,
              [&runs, min_voxels](std::int32_t id) -> std::uint8_t { return runs.sizes[id] >= min_voxels; });
   return out;
 }

@@ -3,10 +3,12 @@
 // union-find over their labels.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include "image/mask.h"
+#include "parallel/parallel_for.h"
 
 namespace lunglens {
 
@@ -25,6 +27,57 @@ struct Components {
 
   std::int32_t count() const { return static_cast<std::int32_t>(sizes.size()) - 1; }
 };
+
+// A run of non-zero voxels [begin, end) along i in one row of a slice.
+struct Run {
+  std::int32_t begin;
+  std::int32_t end;
+  std::int32_t label;  // Slice-local component id (1..).
+};
+
+// The runs of one slice, row by row: the runs of row j are
+// runs[row_start[j]] .. runs[row_start[j + 1] - 1], in increasing i.
+struct SliceRuns {
+  std::vector<Run> runs;
+  std::vector<std::int32_t> row_start;
+  std::vector<std::int64_t> sizes;  // Voxel count per slice-local id; index 0 unused.
+};
+
+// Components as labelled runs, for steps that need per-component sums and a
+// mask of chosen components but not a 4-byte label per voxel.
+struct RunComponents {
+  std::vector<SliceRuns> slices;       // Per slice k.
+  std::vector<std::int32_t> offset;    // First provisional id of each slice, minus 1.
+  std::vector<std::int32_t> final_id;  // Component id per provisional id.
+  std::vector<std::int64_t> sizes;     // As Components::sizes.
+
+  std::int32_t count() const { return static_cast<std::int32_t>(sizes.size()) - 1; }
+
+  // Returns the component id (1..count()) of `run` in slice k.
+  std::int32_t id(std::int64_t k, const Run& run) const { return final_id[offset[k] + run.label]; }
+
+  // Writes value(id) over every run into `out` (a zero volume on `geometry`), slices in parallel.
+  template <class T, class Value>
+  void write(const Geometry& geometry, std::vector<T>& out, Value&& value) const {
+    const auto& n = geometry.size;
+    const std::int64_t slice_size = n[0] * n[1];
+    parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t k = begin; k < end; ++k) {
+        T* slice = out.data() + k * slice_size;
+        const SliceRuns& runs = slices[k];
+        for (std::int64_t j = 0; j < n[1]; ++j)
+          for (std::int32_t r = runs.row_start[j]; r < runs.row_start[j + 1]; ++r) {
+            const Run& run = runs.runs[r];
+            std::fill(slice + j * n[0] + run.begin, slice + j * n[0] + run.end, value(id(k, run)));
+          }
+      }
+    });
+  }
+};
+
+// Labels the runs of the non-zero voxels of `mask`, with the same ids as label_components.
+RunComponents label_runs(const Mask& mask, const Geometry& geometry, Connectivity connectivity = Connectivity::face,
+                         FilterScope scope = FilterScope::volume);
 
 // Labels the non-zero voxels of `mask`. With FilterScope::per_slice, each
 // slice is labelled on its own (ids stay unique across the volume).

@@ -40,7 +40,7 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
                                       const SegmentOptions& options) {
   LungCandidates result;
   result.lungs.assign(air.size(), 0);
-  const Components components = label_components(air, ct.geometry, Connectivity::face);
+  const RunComponents components = label_runs(air, ct.geometry, Connectivity::face);
   if (components.count() == 0) {
     result.reason = "no lung found: no air (below " + std::to_string(int(options.lung_air_max_hu)) +
                     " HU) inside the body";
@@ -57,20 +57,27 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   const Ribcage ribcage = ribcage_hull(ct, body, options);
   std::vector<std::int64_t> hull_voxels(components.count() + 1, 0);
   std::vector<std::int64_t> outside_hull_voxels(components.count() + 1, 0);
-  for (std::int64_t k = 0; k < n[2]; ++k)
+  for (std::int64_t k = 0; k < n[2]; ++k) {
+    const SliceRuns& slice = components.slices[k];
     for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int64_t i = 0; i < n[0]; ++i) {
-        const std::int64_t v = ct.geometry.linear_index(i, j, k);
-        const std::int32_t c = components.labels[v];
-        if (c == 0) continue;
-        air_voxels[c] += ct.hu[v] < options.lung_air_max_hu;
-        gas_voxels[c] += ct.hu[v] < options.gas_hu;
-        anterior_gas_voxels[c] += ct.hu[v] < options.anterior_gas_hu;
+      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+        const Run& run = slice.runs[r];
+        const std::int32_t c = components.id(k, run);
+        const std::int16_t* hu = ct.hu.data() + ct.geometry.linear_index(0, j, k);
+        for (std::int64_t i = run.begin; i < run.end; ++i) {
+          air_voxels[c] += hu[i] < options.lung_air_max_hu;
+          gas_voxels[c] += hu[i] < options.gas_hu;
+          anterior_gas_voxels[c] += hu[i] < options.anterior_gas_hu;
+        }
         if (j >= mid_rows[k]) reaches_posterior[c] = 1;
         if (!ribcage.reliable[static_cast<std::size_t>(k)]) continue;
-        ++hull_voxels[c];
-        outside_hull_voxels[c] += !ribcage.inside(i, j, k);
+        const std::int64_t length = run.end - run.begin;
+        hull_voxels[c] += length;
+        const std::int64_t first = std::max<std::int64_t>(run.begin, ribcage.row_first(j, k));
+        const std::int64_t last = std::min<std::int64_t>(run.end - 1, ribcage.row_last(j, k));
+        outside_hull_voxels[c] += length - std::max<std::int64_t>(0, last - first + 1);
       }
+  }
 
   const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
   const double extent_mm = double(ct.geometry.size[2]) * ct.geometry.spacing_mm[2];
@@ -113,7 +120,7 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
     return result;
   }
 
-  for (std::size_t v = 0; v < air.size(); ++v) result.lungs[v] = keep[components.labels[v]];
+  components.write(ct.geometry, result.lungs, [&keep](std::int32_t id) { return keep[id]; });
   return result;
 }
 

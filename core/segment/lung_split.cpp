@@ -74,7 +74,7 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
   const Geometry& geometry = ct.geometry;
   LungSplit split;
   split.labels.assign(lungs.size(), 0);
-  const Components components = label_components(lungs, geometry, Connectivity::face);
+  const RunComponents components = label_runs(lungs, geometry, Connectivity::face);
   if (components.count() == 0) return split;
 
   std::vector<std::int32_t> order(components.count());
@@ -83,11 +83,13 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
             [&](std::int32_t a, std::int32_t b) { return components.sizes[a] > components.sizes[b]; });
 
   // Per-component mean i, to give small components the side of the nearer lung.
+  // The sums are whole numbers far below 2^53, so they are exact in any order.
   std::vector<double> sum_i(components.count() + 1, 0.0);
-  const std::int64_t nx = geometry.size[0];
-  for (std::size_t row = 0; row < lungs.size(); row += static_cast<std::size_t>(nx))
-    for (std::int64_t i = 0; i < nx; ++i)
-      if (const std::int32_t c = components.labels[row + static_cast<std::size_t>(i)]) sum_i[c] += static_cast<double>(i);
+  for (std::int64_t k = 0; k < geometry.size[2]; ++k)
+    for (const Run& run : components.slices[k].runs) {
+      const std::int64_t length = run.end - run.begin;
+      sum_i[components.id(k, run)] += static_cast<double>((std::int64_t{run.begin} + run.end - 1) * length / 2);
+    }
   auto centre_i = [&](std::int32_t c) { return sum_i[c] / static_cast<double>(components.sizes[c]); };
 
   // 1. Two separate components of comparable size on either side of the
@@ -103,7 +105,7 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     const double boundary_i = 0.5 * (left_i + right_i);
     std::vector<std::uint8_t> side(components.count() + 1, 0);
     for (std::int32_t c = 1; c <= components.count(); ++c) side[c] = centre_i(c) > boundary_i ? kLeft : kRight;
-    for (std::size_t v = 0; v < lungs.size(); ++v) split.labels[v] = side[components.labels[v]];
+    components.write(geometry, split.labels, [&side](std::int32_t id) { return side[id]; });
     split.lung_count = 2;
     return split;
   }
@@ -138,7 +140,7 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     side[c] = centre_i(c) > body_i ? kLeft : kRight;
     (side[c] == kLeft ? left_seen : right_seen) = true;
   }
-  for (std::size_t v = 0; v < lungs.size(); ++v) split.labels[v] = side[components.labels[v]];
+  components.write(geometry, split.labels, [&side](std::int32_t id) { return side[id]; });
   split.lung_count = right_seen && left_seen ? 2 : 1;
   if (split.lung_count == 1)
     split.note = std::string("only one lung found (the ") + (left_seen ? "left" : "right") +

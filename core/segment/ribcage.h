@@ -18,10 +18,9 @@ struct Ribcage {
   std::int64_t rows_per_slice = 0;     // ny.
   std::vector<std::uint8_t> reliable;  // Per slice k: 1 when its hull encloses a chest.
 
-  bool inside(std::int64_t i, std::int64_t j, std::int64_t k) const {
-    const auto row = static_cast<std::size_t>(j + rows_per_slice * k);
-    return i >= span_first[row] && i <= span_last[row];
-  }
+  std::int32_t row_first(std::int64_t j, std::int64_t k) const { return span_first[row(j, k)]; }
+  std::int32_t row_last(std::int64_t j, std::int64_t k) const { return span_last[row(j, k)]; }
+  std::size_t row(std::int64_t j, std::int64_t k) const { return static_cast<std::size_t>(j + rows_per_slice * k); }
 };
 
 // Returns, per axial slice, the convex hull of the bone inside `body` (above
