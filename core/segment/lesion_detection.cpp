@@ -70,30 +70,32 @@ Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std:
       1, static_cast<std::int64_t>(std::floor(options.partial_volume_depth_mm / geometry.spacing_mm[2])));
   const std::int64_t slice = n[0] * n[1];
 
-  const Components components = label_components(ground_glass, geometry, Connectivity::face);
+  const RunComponents components = label_runs(ground_glass, geometry, Connectivity::face);
   std::vector<std::int64_t> capped(components.sizes.size(), 0);
-  for (std::int64_t k = 0; k < n[2]; ++k)
+  for (std::int64_t k = 0; k < n[2]; ++k) {
+    const SliceRuns& runs = components.slices[k];
     for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int64_t i = 0; i < n[0]; ++i) {
-        const std::int64_t v = geometry.linear_index(i, j, k);
-        const std::int32_t id = components.labels[v];
-        if (id == 0) continue;
-        bool tissue_near = false;
-        for (std::int64_t d = -reach; d <= reach && !tissue_near; ++d) {
-          const std::int64_t kk = k + d;
-          if (d == 0 || kk < 0 || kk >= n[2]) continue;
-          const std::int64_t w = v + d * slice;
-          tissue_near = lungs[w] == 0 && ct.valid(w) && ct.hu[w] >= options.consolidation_min_hu;
+      for (std::int32_t r = runs.row_start[j]; r < runs.row_start[j + 1]; ++r) {
+        const Run& run = runs.runs[r];
+        const std::int32_t id = components.id(k, run);
+        for (std::int64_t i = run.begin; i < run.end; ++i) {
+          const std::int64_t v = geometry.linear_index(i, j, k);
+          bool tissue_near = false;
+          for (std::int64_t d = -reach; d <= reach && !tissue_near; ++d) {
+            const std::int64_t kk = k + d;
+            if (d == 0 || kk < 0 || kk >= n[2]) continue;
+            const std::int64_t w = v + d * slice;
+            tissue_near = lungs[w] == 0 && ct.valid(w) && ct.hu[w] >= options.consolidation_min_hu;
+          }
+          if (tissue_near) ++capped[id];
         }
-        if (tissue_near) ++capped[id];
       }
-
-  Mask without_caps = ground_glass;
-  for (std::size_t v = 0; v < without_caps.size(); ++v) {
-    const std::int32_t id = components.labels[v];
-    if (id != 0 && double(capped[id]) > options.partial_volume_max_fraction * double(components.sizes[id]))
-      without_caps[v] = 0;
   }
+
+  Mask without_caps(ground_glass.size(), 0);
+  components.write(geometry, without_caps, [&](std::int32_t id) -> std::uint8_t {
+    return double(capped[id]) <= options.partial_volume_max_fraction * double(components.sizes[id]);
+  });
   return without_caps;
 }
 
