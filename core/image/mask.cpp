@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
+
+#include "parallel/parallel_for.h"
 
 namespace lunglens {
 
@@ -14,23 +17,35 @@ std::int64_t count_nonzero(const Mask& mask) {
 namespace {
 
 // Scans row by row: only the first and last match of a row move the box.
+// Chunks of slices are scanned in parallel, then their boxes are merged.
 template <class Matches>
 IndexBox bounding_box_where(const std::vector<std::uint8_t>& voxels, const Geometry& geometry, Matches matches) {
   const auto& n = geometry.size;
   IndexBox box;
   box.begin = {n[0], n[1], n[2]};
   box.end = {0, 0, 0};
-  for (std::int64_t k = 0; k < n[2]; ++k)
-    for (std::int64_t j = 0; j < n[1]; ++j) {
-      const std::uint8_t* row = voxels.data() + geometry.linear_index(0, j, k);
-      std::int64_t first = 0;
-      while (first < n[0] && !matches(row[first])) ++first;
-      if (first == n[0]) continue;
-      std::int64_t last = n[0] - 1;
-      while (!matches(row[last])) --last;
-      box.begin = {std::min(box.begin[0], first), std::min(box.begin[1], j), std::min(box.begin[2], k)};
-      box.end = {std::max(box.end[0], last + 1), std::max(box.end[1], j + 1), std::max(box.end[2], k + 1)};
+  std::mutex merge;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    IndexBox part;
+    part.begin = {n[0], n[1], n[2]};
+    part.end = {0, 0, 0};
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::uint8_t* row = voxels.data() + geometry.linear_index(0, j, k);
+        std::int64_t first = 0;
+        while (first < n[0] && !matches(row[first])) ++first;
+        if (first == n[0]) continue;
+        std::int64_t last = n[0] - 1;
+        while (!matches(row[last])) --last;
+        part.begin = {std::min(part.begin[0], first), std::min(part.begin[1], j), std::min(part.begin[2], k)};
+        part.end = {std::max(part.end[0], last + 1), std::max(part.end[1], j + 1), std::max(part.end[2], k + 1)};
+      }
+    const std::lock_guard<std::mutex> lock(merge);
+    for (int a = 0; a < 3; ++a) {
+      box.begin[a] = std::min(box.begin[a], part.begin[a]);
+      box.end[a] = std::max(box.end[a], part.end[a]);
     }
+  });
   if (box.empty()) return IndexBox{};
   return box;
 }

@@ -4,11 +4,13 @@
 // Geometry::axes is ignored, so distances assume orthogonal axes.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "parallel/parallel_for.h"
 #include "volume/geometry.h"
 
 namespace lunglens {
@@ -47,16 +49,19 @@ IndexBox expand_box(const IndexBox& box, const Geometry& geometry, double margin
 // Returns the geometry of the sub-grid `box` (origin moved to its first voxel).
 Geometry crop_geometry(const Geometry& geometry, const IndexBox& box);
 
-// Returns the voxels of `box` as a contiguous volume.
+// Returns the voxels of `box` as a contiguous volume. Slices are copied in parallel.
 template <class T>
 std::vector<T> crop(std::span<const T> voxels, const Geometry& geometry, const IndexBox& box) {
-  std::vector<T> out;
-  out.reserve(static_cast<std::size_t>(box.voxel_count()));
-  for (std::int64_t k = box.begin[2]; k < box.end[2]; ++k)
-    for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
-      const auto first = voxels.begin() + geometry.linear_index(box.begin[0], j, k);
-      out.insert(out.end(), first, first + (box.end[0] - box.begin[0]));
-    }
+  const std::int64_t row = box.end[0] - box.begin[0];
+  const std::int64_t rows = box.end[1] - box.begin[1];
+  std::vector<T> out(static_cast<std::size_t>(box.voxel_count()));
+  parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
+        const auto first = voxels.begin() + geometry.linear_index(box.begin[0], j, k);
+        std::copy(first, first + row, out.begin() + ((k - box.begin[2]) * rows + (j - box.begin[1])) * row);
+      }
+  });
   return out;
 }
 
@@ -68,13 +73,15 @@ std::vector<T> crop(const std::vector<T>& voxels, const Geometry& geometry, cons
 // Writes `part` (the voxels of `box`, as crop returns them) back into `voxels`.
 template <class T>
 void paste(const std::vector<T>& part, const IndexBox& box, std::vector<T>& voxels, const Geometry& geometry) {
-  auto source = part.begin();
   const std::int64_t row = box.end[0] - box.begin[0];
-  for (std::int64_t k = box.begin[2]; k < box.end[2]; ++k)
-    for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
-      std::copy(source, source + row, voxels.begin() + geometry.linear_index(box.begin[0], j, k));
-      source += row;
-    }
+  const std::int64_t rows = box.end[1] - box.begin[1];
+  parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
+        const auto source = part.begin() + ((k - box.begin[2]) * rows + (j - box.begin[1])) * row;
+        std::copy(source, source + row, voxels.begin() + geometry.linear_index(box.begin[0], j, k));
+      }
+  });
 }
 
 }  // namespace lunglens

@@ -7,6 +7,7 @@
 #include "image/hole_filling.h"
 #include "image/morphology.h"
 #include "image/resample.h"
+#include "parallel/parallel_for.h"
 
 namespace lunglens {
 namespace {
@@ -33,7 +34,9 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   coarse = fill_holes(coarse, coarse_geometry, FilterScope::per_slice);
 
   Mask body = upsample(coarse, ct.geometry, factors);
-  for (std::size_t v = 0; v < body.size(); ++v) body[v] = body[v] && !ct.padding[v];
+  parallel_for(0, static_cast<std::int64_t>(body.size()), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t v = begin; v < end; ++v) body[v] = body[v] && !ct.padding[v];
+  }, 1 << 20);
   return body;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <mutex>
+
+#include "parallel/parallel_for.h"
 
 namespace lunglens {
 namespace {
@@ -35,15 +38,26 @@ std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
   std::int64_t air = 0;
   int lowest = 32767;
   std::array<std::int64_t, kPeakBins> peak_histogram{};
-  for (std::size_t v = 0; v < ct.hu.size(); ++v) {
-    if (ct.padding[v] || ct.hu[v] < kOutsideFovHu) continue;
-    const int value = ct.hu[v];
-    ++valid;
-    air += value < kAirMaxHu;
-    lowest = std::min(lowest, value);
-    const int bin = (value - kPeakLowHu) / kPeakBinHu;
-    if (value >= kPeakLowHu && bin < kPeakBins) ++peak_histogram[bin];
-  }
+  std::mutex merge;
+  parallel_for(0, static_cast<std::int64_t>(ct.hu.size()), [&](std::int64_t begin, std::int64_t end) {
+    std::int64_t part_valid = 0, part_air = 0;
+    int part_lowest = 32767;
+    std::array<std::int64_t, kPeakBins> part_histogram{};
+    for (std::int64_t v = begin; v < end; ++v) {
+      if (ct.padding[v] || ct.hu[v] < kOutsideFovHu) continue;
+      const int value = ct.hu[v];
+      ++part_valid;
+      part_air += value < kAirMaxHu;
+      part_lowest = std::min(part_lowest, value);
+      const int bin = (value - kPeakLowHu) / kPeakBinHu;
+      if (value >= kPeakLowHu && bin < kPeakBins) ++part_histogram[bin];
+    }
+    const std::lock_guard<std::mutex> lock(merge);
+    valid += part_valid;
+    air += part_air;
+    lowest = std::min(lowest, part_lowest);
+    for (int b = 0; b < kPeakBins; ++b) peak_histogram[b] += part_histogram[b];
+  }, 1 << 20);
 
   if (valid == 0)
     return Diagnostic{DiagnosticCode::suspicious_hu_range, Severity::error, "",

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 
 #include "image/connected_components.h"
+#include "parallel/parallel_for.h"
 #include "segment/ribcage.h"
 
 namespace lunglens {
@@ -57,27 +59,43 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   const Ribcage ribcage = ribcage_hull(ct, body, options);
   std::vector<std::int64_t> hull_voxels(components.count() + 1, 0);
   std::vector<std::int64_t> outside_hull_voxels(components.count() + 1, 0);
-  for (std::int64_t k = 0; k < n[2]; ++k) {
-    const SliceRuns& slice = components.slices[k];
-    for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-        const Run& run = slice.runs[r];
-        const std::int32_t c = components.id(k, run);
-        const std::int16_t* hu = ct.hu.data() + ct.geometry.linear_index(0, j, k);
-        for (std::int64_t i = run.begin; i < run.end; ++i) {
-          air_voxels[c] += hu[i] < options.lung_air_max_hu;
-          gas_voxels[c] += hu[i] < options.gas_hu;
-          anterior_gas_voxels[c] += hu[i] < options.anterior_gas_hu;
+  // Chunks of slices are tallied in parallel, then added up.
+  std::mutex merge;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    const std::size_t ids = air_voxels.size();
+    std::vector<std::int64_t> air(ids, 0), gas(ids, 0), anterior_gas(ids, 0), hull(ids, 0), outside_hull(ids, 0);
+    std::vector<std::uint8_t> posterior(ids, 0);
+    for (std::int64_t k = k_begin; k < k_end; ++k) {
+      const SliceRuns& slice = components.slices[k];
+      for (std::int64_t j = 0; j < n[1]; ++j)
+        for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+          const Run& run = slice.runs[r];
+          const std::int32_t c = components.id(k, run);
+          const std::int16_t* hu = ct.hu.data() + ct.geometry.linear_index(0, j, k);
+          for (std::int64_t i = run.begin; i < run.end; ++i) {
+            air[c] += hu[i] < options.lung_air_max_hu;
+            gas[c] += hu[i] < options.gas_hu;
+            anterior_gas[c] += hu[i] < options.anterior_gas_hu;
+          }
+          if (j >= mid_rows[k]) posterior[c] = 1;
+          if (!ribcage.reliable[static_cast<std::size_t>(k)]) continue;
+          const std::int64_t length = run.end - run.begin;
+          hull[c] += length;
+          const std::int64_t first = std::max<std::int64_t>(run.begin, ribcage.row_first(j, k));
+          const std::int64_t last = std::min<std::int64_t>(run.end - 1, ribcage.row_last(j, k));
+          outside_hull[c] += length - std::max<std::int64_t>(0, last - first + 1);
         }
-        if (j >= mid_rows[k]) reaches_posterior[c] = 1;
-        if (!ribcage.reliable[static_cast<std::size_t>(k)]) continue;
-        const std::int64_t length = run.end - run.begin;
-        hull_voxels[c] += length;
-        const std::int64_t first = std::max<std::int64_t>(run.begin, ribcage.row_first(j, k));
-        const std::int64_t last = std::min<std::int64_t>(run.end - 1, ribcage.row_last(j, k));
-        outside_hull_voxels[c] += length - std::max<std::int64_t>(0, last - first + 1);
-      }
-  }
+    }
+    const std::lock_guard<std::mutex> lock(merge);
+    for (std::size_t c = 0; c < ids; ++c) {
+      air_voxels[c] += air[c];
+      gas_voxels[c] += gas[c];
+      anterior_gas_voxels[c] += anterior_gas[c];
+      reaches_posterior[c] |= posterior[c];
+      hull_voxels[c] += hull[c];
+      outside_hull_voxels[c] += outside_hull[c];
+    }
+  });
 
   const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
   const double extent_mm = double(ct.geometry.size[2]) * ct.geometry.spacing_mm[2];

@@ -151,8 +151,10 @@ bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const ChestWa
   // partial-volume rims of the lung surface, vessels and airway walls lie
   // next to denser tissue, so they stay out.
   Mask full_air(full.hu.size());
-  for (std::size_t v = 0; v < full_air.size(); ++v)
-    full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+  parallel_for(0, static_cast<std::int64_t>(full_air.size()), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t v = begin; v < end; ++v)
+      full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+  }, 1 << 20);
   LungCandidates candidates;
   {
     const Mask full_lung_like = add_dense_lung(full_air, full_body, full, options);
