@@ -43,6 +43,10 @@ test('neural pipeline on LIDC-IDRI-0001', async (t) => {
     const result = await engine.analyzeSession(session, { onProgress: (done) => { lastDone = done; } });
     assert.ok(result.ok, JSON.stringify(result.diagnostics));
     assert.equal(lastDone, session.geometry().size[2]);
+    // Node has no WebGPU, so the sessions run on the WASM provider without a WebGPU failure.
+    assert.equal(result.executionProvider, 'wasm');
+    assert.equal(engine.executionProvider, 'wasm');
+    assert.equal(engine.webGpuError, null);
 
     const report = JSON.parse(result.reportJson);
     assert.equal(report.method.segmentation.engine, 'classical');
