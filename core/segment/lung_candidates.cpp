@@ -41,8 +41,8 @@ std::vector<std::int64_t> body_mid_rows(const Mask& body, const Geometry& geomet
 LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const CanonicalCt& ct,
                                       const SegmentOptions& options) {
   LungCandidates result;
-  result.lungs.assign(air.size(), 0);
-  const RunComponents components = label_runs(air, ct.geometry, Connectivity::face);
+  result.components = label_runs(air, ct.geometry, Connectivity::face);
+  const RunComponents& components = result.components;
   if (components.count() == 0) {
     result.reason = "no lung found: no air (below " + std::to_string(int(options.lung_air_max_hu)) +
                     " HU) inside the body";
@@ -101,7 +101,8 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   const double extent_mm = double(ct.geometry.size[2]) * ct.geometry.spacing_mm[2];
   const double min_ml = std::min(options.min_lung_volume_ml, options.min_lung_area_mm2 * extent_mm / 1000.0);
 
-  std::vector<std::uint8_t> keep(components.count() + 1, 0);
+  std::vector<std::uint8_t>& keep = result.keep;
+  keep.assign(components.count() + 1, 0);
   double largest_ml = 0.0;
   double largest_lung_sized_gas = -1.0;
   for (std::int32_t c = 1; c <= components.count(); ++c) {
@@ -138,8 +139,44 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
     return result;
   }
 
-  components.write(ct.geometry, result.lungs, [&keep](std::int32_t id) { return keep[id]; });
+  // The bounding box of the selected runs.
+  result.box.begin = {n[0], n[1], n[2]};
+  result.box.end = {0, 0, 0};
+  for (std::int64_t k = 0; k < n[2]; ++k) {
+    const SliceRuns& slice = components.slices[k];
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+        const Run& run = slice.runs[r];
+        if (!keep[components.id(k, run)]) continue;
+        result.box.begin = {std::min<std::int64_t>(result.box.begin[0], run.begin), std::min(result.box.begin[1], j),
+                            std::min(result.box.begin[2], k)};
+        result.box.end = {std::max<std::int64_t>(result.box.end[0], run.end), std::max(result.box.end[1], j + 1),
+                          std::max(result.box.end[2], k + 1)};
+      }
+  }
   return result;
+}
+
+Mask LungCandidates::mask_in(const IndexBox& part) const {
+  Mask mask(static_cast<std::size_t>(part.voxel_count()), 0);
+  const std::int64_t width = part.end[0] - part.begin[0];
+  const std::int64_t height = part.end[1] - part.begin[1];
+  parallel_for(part.begin[2], part.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k) {
+      const SliceRuns& slice = components.slices[k];
+      for (std::int64_t j = part.begin[1]; j < part.end[1]; ++j) {
+        std::uint8_t* row = mask.data() + ((k - part.begin[2]) * height + (j - part.begin[1])) * width;
+        for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+          const Run& run = slice.runs[r];
+          if (!keep[components.id(k, run)]) continue;
+          const std::int64_t first = std::max<std::int64_t>(run.begin, part.begin[0]);
+          const std::int64_t end = std::min<std::int64_t>(run.end, part.end[0]);
+          if (first < end) std::fill(row + (first - part.begin[0]), row + (end - part.begin[0]), 1);
+        }
+      }
+    }
+  });
+  return mask;
 }
 
 }  // namespace lunglens

@@ -66,11 +66,15 @@ void add_error(LungSegmentation& result, DiagnosticCode code, std::string messag
   result.diagnostics.push_back({code, Severity::error, "", std::move(message)});
 }
 
-// Returns `air` plus the dense lung voxels: inside the body, at least
-// lung_air_max_hu and below dense_lung_max_hu, with no voxel outside the body
-// or at dense_lung_max_hu or above within dense_lung_clearance_mm in the same
-// slice. Only the few voxels of that HU band look at their neighbourhood.
-Mask add_dense_lung(const Mask& air, const Mask& body, const CanonicalCt& ct, const SegmentOptions& options) {
+// Marks with kDenseLung the dense lung voxels of `air` (air 1, other 0):
+// inside the body, at least lung_air_max_hu and below dense_lung_max_hu, with
+// no voxel outside the body or at dense_lung_max_hu or above within
+// dense_lung_clearance_mm in the same slice. Only the few voxels of that HU
+// band look at their neighbourhood, which reads HU and the body only, so the
+// marks can be written in place.
+constexpr std::uint8_t kDenseLung = 2;
+
+void add_dense_lung(Mask& air, const Mask& body, const CanonicalCt& ct, const SegmentOptions& options) {
   const Geometry& geometry = ct.geometry;
   const auto& n = geometry.size;
   const double radius_mm = options.dense_lung_clearance_mm;
@@ -83,7 +87,6 @@ Mask add_dense_lung(const Mask& air, const Mask& body, const CanonicalCt& ct, co
       if (x * x + y * y <= radius_mm * radius_mm) disc.emplace_back(di, dj);
     }
 
-  Mask lung_like = air;
   parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
     for (std::int64_t k = k_begin; k < k_end; ++k)
       for (std::int64_t j = 0; j < n[1]; ++j)
@@ -103,10 +106,9 @@ Mask add_dense_lung(const Mask& air, const Mask& body, const CanonicalCt& ct, co
               break;
             }
           }
-          lung_like[v] = clear;
+          if (clear) air[v] = kDenseLung;
         }
   });
-  return lung_like;
 }
 
 // Reports the end of `step`; false (after adding the diagnostic) cancels.
@@ -140,12 +142,13 @@ struct LungBox {
 };
 
 // Steps 2 and 3 on the body box: the air inside the body, dense lung and the
-// lung candidates; returns false after adding a diagnostic. Every full-size
-// mask of these steps is freed on return.
-bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const ChestWallZone& full_chest_wall,
+// lung candidates; returns false after adding a diagnostic. `full` and
+// `full_body` are freed as soon as their part is cut out, so that the crops
+// reuse their memory.
+bool find_lung_box(CanonicalCt& full, Mask& full_body, const ChestWallZone& full_chest_wall,
                    const SegmentOptions& options, const SegmentProgress& progress, LungSegmentation& result,
                    LungBox& out) {
-  // 2. The air inside the body, and dense lung: voxels of
+  // 2. The air inside the body (1), and dense lung (kDenseLung): voxels of
   // lung_air_max_hu..dense_lung_max_hu farther than dense_lung_clearance_mm
   // from denser tissue (diffuse GGO), which join the air they touch. The
   // partial-volume rims of the lung surface, vessels and airway walls lie
@@ -155,24 +158,26 @@ bool find_lung_box(const CanonicalCt& full, const Mask& full_body, const ChestWa
     for (std::int64_t v = begin; v < end; ++v)
       full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
   }, 1 << 20);
-  LungCandidates candidates;
-  {
-    const Mask full_lung_like = add_dense_lung(full_air, full_body, full, options);
-    if (!step_done(progress, 2, result)) return false;
+  add_dense_lung(full_air, full_body, full, options);
+  if (!step_done(progress, 2, result)) return false;
 
-    // 3. Lung candidates; later steps work inside their bounding box.
-    candidates = select_lung_candidates(full_lung_like, full_body, full, options);
-  }
+  // 3. Lung candidates (air and dense lung); later steps work inside their bounding box.
+  const LungCandidates candidates = select_lung_candidates(full_air, full_body, full, options);
   if (candidates.count == 0) {
     add_error(result, DiagnosticCode::no_lung_found, candidates.reason);
     return false;
   }
-  out.box = expand_box(bounding_box(candidates.lungs, full.geometry), full.geometry, kWorkMarginMm);
+  const Geometry full_geometry = full.geometry;
+  out.box = expand_box(candidates.box, full_geometry, kWorkMarginMm);
   out.ct = crop_ct(full, out.box);
-  out.body = crop(full_body, full.geometry, out.box);
+  full = CanonicalCt{};
+  out.body = crop(full_body, full_geometry, out.box);
+  full_body = Mask{};
   out.chest_wall = full_chest_wall.within(out.box);
-  out.air = crop(full_air, full.geometry, out.box);
-  out.lungs = crop(candidates.lungs, full.geometry, out.box);
+  out.air = crop(full_air, full_geometry, out.box);
+  full_air = Mask{};
+  for (std::uint8_t& value : out.air) value = value == 1;
+  out.lungs = candidates.mask_in(out.box);
   return step_done(progress, 3, result);
 }
 
@@ -189,7 +194,8 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   Mask full_body;
   ChestWallZone full_chest_wall;
   {
-    const Mask whole_body = body_mask(whole, options);
+    // The whole-grid body mask is freed before the CT is cropped, so the crop can reuse its memory.
+    Mask whole_body = body_mask(whole, options);
     body_box = bounding_box(whole_body, whole.geometry);
     if (body_box.empty()) {
       add_error(result, DiagnosticCode::no_lung_found,
@@ -197,9 +203,10 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
                     " HU) in the volume");
       return false;
     }
-    full = crop_ct(whole, body_box);
-    full_body = crop(whole_body, whole.geometry, body_box);
     full_chest_wall = chest_wall_zone(whole_body, whole.geometry, options).within(body_box);
+    full_body = crop(whole_body, whole.geometry, body_box);
+    whole_body = Mask{};
+    full = crop_ct(whole, body_box);
   }
   whole = CanonicalCt{};
   if (!step_done(progress, 1, result)) return false;
