@@ -51,9 +51,11 @@ void parallel_for(std::int64_t begin, std::int64_t end,
   }
 
 #if LUNGLENS_HAS_THREADS
-  // Work is handed out in chunks smaller than total/threads so that uneven
-  // chunks (e.g. slices with more tissue) balance out.
-  const std::int64_t chunk = std::max<std::int64_t>(min_chunk, total / (threads * 4));
+  // Work is handed out in chunks much smaller than total/threads, so that
+  // uneven chunks (e.g. slices with more tissue) balance out. Many calls of
+  // `body` also let a WebAssembly engine switch to optimised code during the
+  // loop: V8 does so only from the next call of a function, never inside a running one.
+  const std::int64_t chunk = std::max<std::int64_t>(min_chunk, total / (threads * 32));
   std::atomic<std::int64_t> next{begin};
   std::exception_ptr first_error;
   std::mutex error_mutex;

@@ -27,6 +27,13 @@ const modulePromise = createLunglensModule({
   mainScriptUrlOrBlob: moduleScript,
 });
 
+// Right after loading, the worker analyses a small phantom once (about 1 s),
+// while the user picks files. The engine then runs the analysis functions as
+// optimised code, which makes the first real analysis several seconds faster
+// (see warmUp in wasm/lunglens_bindings.cpp). Requests that arrive meanwhile
+// wait for it, because they await the module after this handler.
+modulePromise.then((lunglens) => lunglens.warmUp());
+
 let session = null;
 let cancelFlag = null;  // Int32Array over a SharedArrayBuffer; element 0 set to 1 cancels.
 
