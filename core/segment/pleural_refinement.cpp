@@ -108,26 +108,43 @@ void bridge_columns(Mask& lung, const Mask& accepted, const Geometry& geometry, 
 void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const SegmentOptions& options) {
   Mask added(lung.size());
   for (std::size_t v = 0; v < added.size(); ++v) added[v] = lung[v] && !air[v];
-  const Components components = label_components(added, geometry, Connectivity::face, FilterScope::per_slice);
+  const RunComponents components = label_runs(added, geometry, Connectivity::face, FilterScope::per_slice);
 
   const auto& n = geometry.size;
   const std::int64_t slice_voxels = n[0] * n[1];
   const double pixel_mm2 = geometry.spacing_mm[0] * geometry.spacing_mm[1];
   std::vector<std::uint8_t> removed(components.count() + 1, 0);
   std::vector<std::int64_t> on_tissue(components.count() + 1, 0);
+
+  // Component ids of one slice, written from its runs (0 outside them).
+  std::vector<std::int32_t> previous_ids(static_cast<std::size_t>(slice_voxels));
+  auto write_ids = [&](std::int64_t k) {
+    std::fill(previous_ids.begin(), previous_ids.end(), 0);
+    const SliceRuns& slice = components.slices[k];
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+        const Run& run = slice.runs[r];
+        std::fill(previous_ids.begin() + j * n[0] + run.begin, previous_ids.begin() + j * n[0] + run.end,
+                  components.id(k, run));
+      }
+  };
+
   auto sweep = [&](std::int64_t first_slice, std::int64_t step) {
     std::fill(on_tissue.begin(), on_tissue.end(), 0);
     for (std::int64_t k = first_slice + step; k >= 0 && k < n[2]; k += step) {
-      const std::int64_t first = k * slice_voxels;
-      const std::int64_t previous = -step * slice_voxels;
-      for (std::int64_t v = first; v < first + slice_voxels; ++v) {
-        if (!added[v]) continue;
-        const std::int64_t u = v + previous;
-        if (!lung[u] || removed[components.labels[u]]) ++on_tissue[components.labels[v]];
-      }
-      for (std::int64_t v = first; v < first + slice_voxels; ++v) {
-        const std::int32_t c = components.labels[v];
-        if (c == 0 || removed[c]) continue;
+      write_ids(k - step);
+      const std::int64_t previous_slice = (k - step) * slice_voxels;
+      const SliceRuns& slice = components.slices[k];
+      for (std::int64_t j = 0; j < n[1]; ++j)
+        for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+          const Run& run = slice.runs[r];
+          const std::int32_t c = components.id(k, run);
+          for (std::int64_t p = j * n[0] + run.begin; p < j * n[0] + run.end; ++p)
+            if (!lung[previous_slice + p] || removed[previous_ids[p]]) ++on_tissue[c];
+        }
+      for (const Run& run : slice.runs) {
+        const std::int32_t c = components.id(k, run);
+        if (removed[c]) continue;
         removed[c] = double(on_tissue[c]) * pixel_mm2 >= options.bulge_min_area_mm2 &&
                      2 * on_tissue[c] > components.sizes[c];
       }
@@ -136,8 +153,16 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
   sweep(0, 1);
   sweep(n[2] - 1, -1);
 
-  for (std::size_t v = 0; v < lung.size(); ++v)
-    if (removed[components.labels[v]]) lung[v] = 0;
+  for (std::int64_t k = 0; k < n[2]; ++k) {
+    const SliceRuns& slice = components.slices[k];
+    for (std::int64_t j = 0; j < n[1]; ++j)
+      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+        const Run& run = slice.runs[r];
+        if (!removed[components.id(k, run)]) continue;
+        const std::int64_t row = geometry.linear_index(0, j, k);
+        std::fill(lung.begin() + row + run.begin, lung.begin() + row + run.end, 0);
+      }
+  }
 }
 
 }  // namespace
