@@ -56,6 +56,19 @@ struct RunComponents {
   // Returns the component id (1..count()) of `run` in slice k.
   std::int32_t id(std::int64_t k, const Run& run) const { return final_id[offset[k] + run.label]; }
 
+  // Calls visit(j, run, id) for every run of slice k: rows in increasing j,
+  // the runs of a row in increasing i.
+  template <class Visit>
+  void for_each_run(std::int64_t k, Visit&& visit) const {
+    const SliceRuns& slice = slices[k];
+    const auto rows = static_cast<std::int64_t>(slice.row_start.size()) - 1;
+    for (std::int64_t j = 0; j < rows; ++j)
+      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
+        const Run& run = slice.runs[r];
+        visit(j, run, id(k, run));
+      }
+  }
+
   // Writes value(id) over every run into `out` (a zero volume on `geometry`), slices in parallel.
   template <class T, class Value>
   void write(const Geometry& geometry, std::vector<T>& out, Value&& value) const {
@@ -64,12 +77,9 @@ struct RunComponents {
     parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t k = begin; k < end; ++k) {
         T* slice = out.data() + k * slice_size;
-        const SliceRuns& runs = slices[k];
-        for (std::int64_t j = 0; j < n[1]; ++j)
-          for (std::int32_t r = runs.row_start[j]; r < runs.row_start[j + 1]; ++r) {
-            const Run& run = runs.runs[r];
-            std::fill(slice + j * n[0] + run.begin, slice + j * n[0] + run.end, value(id(k, run)));
-          }
+        for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+          std::fill(slice + j * n[0] + run.begin, slice + j * n[0] + run.end, value(c));
+        });
       }
     });
   }

@@ -110,7 +110,7 @@ std::vector<float> squared_distance_mm2(const Mask& features, const Geometry& ge
 
 std::vector<float> distance_inside_mm(const Mask& mask, const Geometry& geometry, FilterScope scope) {
   Mask background(mask.size());
-  for (std::size_t v = 0; v < mask.size(); ++v) background[v] = mask[v] ? 0 : 1;
+  for_each_voxel(mask.size(), [&](std::int64_t v) { background[v] = mask[v] ? 0 : 1; });
   std::vector<float> field = squared_distance_mm2(background, geometry, scope);
   for (float& value : field) value = std::sqrt(value);
   return field;

@@ -92,7 +92,7 @@ void flood_slice_from_border(Mask& out, const Geometry& geometry, std::int64_t k
 Mask fill_holes(const Mask& mask, const Geometry& geometry, FilterScope scope) {
   const auto& n = geometry.size;
   Mask out(mask.size());
-  for (std::size_t v = 0; v < mask.size(); ++v) out[v] = mask[v] ? 1 : 0;
+  for_each_voxel(mask.size(), [&](std::int64_t v) { out[v] = mask[v] ? 1 : 0; });
 
   // Background reached from the border becomes 2; background left at 0 is a hole.
   if (scope == FilterScope::volume) {

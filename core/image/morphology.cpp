@@ -130,7 +130,7 @@ Mask erode(const Mask& mask, const Geometry& geometry, const Ellipsoid& element,
   }
   const Geometry scaled = unit_ball_geometry(geometry, element, scope);
   Mask background(mask.size());
-  for (std::size_t v = 0; v < mask.size(); ++v) background[v] = mask[v] ? 0 : 1;
+  for_each_voxel(mask.size(), [&](std::int64_t v) { background[v] = mask[v] ? 0 : 1; });
   return threshold_within_unit(squared_distance_mm2(background, scaled, scope), false);
 }
 

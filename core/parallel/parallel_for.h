@@ -27,4 +27,13 @@ void parallel_for(std::int64_t begin, std::int64_t end,
                   const std::function<void(std::int64_t, std::int64_t)>& body,
                   std::int64_t min_chunk = 1);
 
+// Calls body(v) for every index v in [0, size) in parallel, in chunks of at
+// least 64 Ki indices: for element-wise passes over whole volumes.
+template <class Body>
+void for_each_voxel(std::size_t size, Body&& body) {
+  parallel_for(0, static_cast<std::int64_t>(size), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t v = begin; v < end; ++v) body(v);
+  }, std::int64_t{1} << 16);
+}
+
 }  // namespace lunglens

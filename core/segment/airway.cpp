@@ -6,6 +6,7 @@
 #include "image/connected_components.h"
 #include "image/hole_filling.h"
 #include "image/morphology.h"
+#include "parallel/parallel_for.h"
 
 namespace lunglens {
 namespace {
@@ -168,7 +169,7 @@ Mask airway_mask(const CanonicalCt& ct, const Track& track, const Mask& air) {
   part = fill_holes(part, box_geometry, FilterScope::per_slice);
   part = dilate(part, box_geometry, Ellipsoid::ball(kRimMm), FilterScope::per_slice);
   const Mask air_part = crop(air, ct.geometry, box);
-  for (std::size_t v = 0; v < part.size(); ++v) part[v] = part[v] && air_part[v];
+  for_each_voxel(part.size(), [&](std::int64_t v) { part[v] = part[v] && air_part[v]; });
 
   // Only slices that were tracked: the rim must not spread to the slice above the seed.
   Mask tracked_slice(n[2], 0);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 #include "image/connected_components.h"
 #include "image/morphology.h"
 #include "image/resample.h"
+#include "parallel/parallel_for.h"
 #include "segment/lung_labels.h"
 
 namespace lunglens {
@@ -20,23 +22,32 @@ constexpr std::int64_t kMinBandVoxels = 200;
 
 constexpr double kCoreBlockMm = 2.0;
 
+// Slices per parallel_for chunk for the passes that keep per-chunk tallies.
+constexpr std::int64_t kTallySlices = 8;
+
 // Returns the GGO threshold per (lung 0/1, band along j).
 std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const CanonicalCt& ct,
                                   std::int64_t band_count, std::int64_t band_rows, const SegmentOptions& options) {
   const auto& n = ct.geometry.size;
   std::vector<std::int64_t> histogram(2 * band_count * kHistogramBins, 0);
-  for (std::int64_t k = 0; k < n[2]; ++k)
-    for (std::int64_t j = 0; j < n[1]; ++j) {
-      const std::int64_t band = j / band_rows;
-      for (std::int64_t i = 0; i < n[0]; ++i) {
-        const std::int64_t v = ct.geometry.linear_index(i, j, k);
-        const std::uint8_t lung = lungs[v];
-        if (lung != 1 && lung != 2) continue;
-        const int hu = ct.hu[v];
-        if (hu < kHistogramLowHu || hu >= kAeratedMaxHu) continue;
-        ++histogram[((lung - 1) * band_count + band) * kHistogramBins + (hu - kHistogramLowHu)];
+  std::mutex merge;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    std::vector<std::int64_t> part(histogram.size(), 0);
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::int64_t band = j / band_rows;
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          const std::int64_t v = ct.geometry.linear_index(i, j, k);
+          const std::uint8_t lung = lungs[v];
+          if (lung != 1 && lung != 2) continue;
+          const int hu = ct.hu[v];
+          if (hu < kHistogramLowHu || hu >= kAeratedMaxHu) continue;
+          ++part[((lung - 1) * band_count + band) * kHistogramBins + (hu - kHistogramLowHu)];
+        }
       }
-    }
+    const std::lock_guard<std::mutex> lock(merge);
+    for (std::size_t b = 0; b < histogram.size(); ++b) histogram[b] += part[b];
+  }, kTallySlices);
 
   std::vector<float> thresholds(2 * band_count, options.ggo_min_hu);
   for (std::int64_t b = 0; b < 2 * band_count; ++b) {
@@ -72,12 +83,11 @@ Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std:
 
   const RunComponents components = label_runs(ground_glass, geometry, Connectivity::face);
   std::vector<std::int64_t> capped(components.sizes.size(), 0);
-  for (std::int64_t k = 0; k < n[2]; ++k) {
-    const SliceRuns& runs = components.slices[k];
-    for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int32_t r = runs.row_start[j]; r < runs.row_start[j + 1]; ++r) {
-        const Run& run = runs.runs[r];
-        const std::int32_t id = components.id(k, run);
+  std::mutex merge;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    std::vector<std::int64_t> part(capped.size(), 0);
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t id) {
         for (std::int64_t i = run.begin; i < run.end; ++i) {
           const std::int64_t v = geometry.linear_index(i, j, k);
           bool tissue_near = false;
@@ -87,10 +97,12 @@ Mask remove_partial_volume_caps(const Mask& ground_glass, const std::vector<std:
             const std::int64_t w = v + d * slice;
             tissue_near = lungs[w] == 0 && ct.valid(w) && ct.hu[w] >= options.consolidation_min_hu;
           }
-          if (tissue_near) ++capped[id];
+          if (tissue_near) ++part[id];
         }
-      }
-  }
+      });
+    const std::lock_guard<std::mutex> lock(merge);
+    for (std::size_t c = 0; c < capped.size(); ++c) capped[c] += part[c];
+  }, kTallySlices);
 
   Mask without_caps(ground_glass.size(), 0);
   components.write(geometry, without_caps, [&](std::int32_t id) -> std::uint8_t {
@@ -112,20 +124,26 @@ void add_consolidation_edges_along_k(std::vector<std::uint8_t>& lesions, const s
   const auto& n = ct.geometry.size;
   const std::int64_t slice = n[0] * n[1];
   const auto consolidation = static_cast<std::uint8_t>(LesionLabel::consolidation);
+  // All voxels are decided on the lesions as they were, then added.
   std::vector<std::int64_t> added;
-  for (std::int64_t k = 1; k + 1 < n[2]; ++k)
-    for (std::int64_t v = k * slice; v < (k + 1) * slice; ++v) {
+  std::mutex merge;
+  parallel_for(1, std::max<std::int64_t>(1, n[2] - 1), [&](std::int64_t k_begin, std::int64_t k_end) {
+    std::vector<std::int64_t> part;
+    for (std::int64_t v = k_begin * slice; v < k_end * slice; ++v) {
       if (lesions[v] == consolidation || (lungs[v] != 1 && lungs[v] != 2) || !ct.valid(v)) continue;
       for (const std::int64_t step : {slice, -slice}) {
         const std::int64_t inside = v + step, outside = v - step;
         if (lesions[inside] != consolidation || lesions[outside] == consolidation || !ct.valid(outside)) continue;
         const float midpoint = 0.5f * (float(ct.hu[inside]) + float(ct.hu[outside]));
         if (ct.hu[v] >= midpoint && ct.hu[v] <= options.consolidation_max_hu) {
-          added.push_back(v);
+          part.push_back(v);
           break;
         }
       }
     }
+    const std::lock_guard<std::mutex> lock(merge);
+    added.insert(added.end(), part.begin(), part.end());
+  });
   for (const std::int64_t v : added) lesions[v] = consolidation;
 }
 
@@ -143,18 +161,20 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   // 1. Lung voxels in the GGO and in the consolidation range.
   Mask ground_glass(lungs.size(), 0);
   Mask consolidation(lungs.size(), 0);
-  for (std::int64_t k = 0; k < n[2]; ++k)
-    for (std::int64_t j = 0; j < n[1]; ++j) {
-      const std::int64_t band = j / band_rows;
-      for (std::int64_t i = 0; i < n[0]; ++i) {
-        const std::int64_t v = geometry.linear_index(i, j, k);
-        const std::uint8_t lung = lungs[v];
-        if (lung != 1 && lung != 2) continue;
-        const float hu = ct.hu[v];
-        ground_glass[v] = hu >= thresholds[(lung - 1) * band_count + band] && hu < options.consolidation_min_hu;
-        consolidation[v] = hu >= options.consolidation_min_hu && hu <= options.consolidation_max_hu;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::int64_t band = j / band_rows;
+        for (std::int64_t i = 0; i < n[0]; ++i) {
+          const std::int64_t v = geometry.linear_index(i, j, k);
+          const std::uint8_t lung = lungs[v];
+          if (lung != 1 && lung != 2) continue;
+          const float hu = ct.hu[v];
+          ground_glass[v] = hu >= thresholds[(lung - 1) * band_count + band] && hu < options.consolidation_min_hu;
+          consolidation[v] = hu >= options.consolidation_min_hu && hu <= options.consolidation_max_hu;
+        }
       }
-    }
+  });
 
   // 2. GGO: the in-plane opening drops the partial-volume rims of vessels and
   // airway walls and the rim of the pleura.
@@ -178,14 +198,14 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
     const double margin_mm = options.consolidation_margin_mm + kCoreBlockMm;
     core = dilate(core, coarse_geometry, {{margin_mm, margin_mm, std::max(margin_mm, coarse_geometry.spacing_mm[2])}});
     const Mask near_core = upsample(core, geometry, factors);
-    for (std::size_t v = 0; v < consolidation.size(); ++v) consolidation[v] = consolidation[v] && near_core[v];
+    for_each_voxel(consolidation.size(), [&](std::int64_t v) { consolidation[v] = consolidation[v] && near_core[v]; });
   } else {
     std::fill(consolidation.begin(), consolidation.end(), 0);
   }
 
   // 4. Drop small specks.
   Mask dense(lungs.size());
-  for (std::size_t v = 0; v < dense.size(); ++v) dense[v] = ground_glass[v] || consolidation[v];
+  for_each_voxel(dense.size(), [&](std::int64_t v) { dense[v] = ground_glass[v] || consolidation[v]; });
   const double voxel_ml = geometry.voxel_volume_mm3() / 1000.0;
   const auto min_voxels = std::max<std::int64_t>(1, std::llround(options.min_lesion_ml / voxel_ml));
   dense = remove_small_components(dense, geometry, min_voxels, Connectivity::face);
@@ -193,12 +213,12 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   // 5. Classify by density. The filters only removed voxels, so every voxel
   // left is a lung voxel within the lesion range.
   std::vector<std::uint8_t> lesions(lungs.size(), 0);
-  for (std::size_t v = 0; v < lesions.size(); ++v) {
-    if (!dense[v]) continue;
+  for_each_voxel(lesions.size(), [&](std::int64_t v) {
+    if (!dense[v]) return;
     const float hu = ct.hu[v];
     lesions[v] = static_cast<std::uint8_t>(hu >= options.consolidation_min_hu ? LesionLabel::consolidation
                                                                               : LesionLabel::ground_glass);
-  }
+  });
 
   // 6. Partial-volume edge of consolidation on the slices above and below.
   add_consolidation_edges_along_k(lesions, lungs, ct, options);

@@ -66,25 +66,21 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
     std::vector<std::int64_t> air(ids, 0), gas(ids, 0), anterior_gas(ids, 0), hull(ids, 0), outside_hull(ids, 0);
     std::vector<std::uint8_t> posterior(ids, 0);
     for (std::int64_t k = k_begin; k < k_end; ++k) {
-      const SliceRuns& slice = components.slices[k];
-      for (std::int64_t j = 0; j < n[1]; ++j)
-        for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-          const Run& run = slice.runs[r];
-          const std::int32_t c = components.id(k, run);
-          const std::int16_t* hu = ct.hu.data() + ct.geometry.linear_index(0, j, k);
-          for (std::int64_t i = run.begin; i < run.end; ++i) {
-            air[c] += hu[i] < options.lung_air_max_hu;
-            gas[c] += hu[i] < options.gas_hu;
-            anterior_gas[c] += hu[i] < options.anterior_gas_hu;
-          }
-          if (j >= mid_rows[k]) posterior[c] = 1;
-          if (!ribcage.reliable[static_cast<std::size_t>(k)]) continue;
-          const std::int64_t length = run.end - run.begin;
-          hull[c] += length;
-          const std::int64_t first = std::max<std::int64_t>(run.begin, ribcage.row_first(j, k));
-          const std::int64_t last = std::min<std::int64_t>(run.end - 1, ribcage.row_last(j, k));
-          outside_hull[c] += length - std::max<std::int64_t>(0, last - first + 1);
+      components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+        const std::int16_t* hu = ct.hu.data() + ct.geometry.linear_index(0, j, k);
+        for (std::int64_t i = run.begin; i < run.end; ++i) {
+          air[c] += hu[i] < options.lung_air_max_hu;
+          gas[c] += hu[i] < options.gas_hu;
+          anterior_gas[c] += hu[i] < options.anterior_gas_hu;
         }
+        if (j >= mid_rows[k]) posterior[c] = 1;
+        if (!ribcage.reliable[static_cast<std::size_t>(k)]) return;
+        const std::int64_t length = run.end - run.begin;
+        hull[c] += length;
+        const std::int64_t first = std::max<std::int64_t>(run.begin, ribcage.row_first(j, k));
+        const std::int64_t last = std::min<std::int64_t>(run.end - 1, ribcage.row_last(j, k));
+        outside_hull[c] += length - std::max<std::int64_t>(0, last - first + 1);
+      });
     }
     const std::lock_guard<std::mutex> lock(merge);
     for (std::size_t c = 0; c < ids; ++c) {
@@ -142,18 +138,14 @@ LungCandidates select_lung_candidates(const Mask& air, const Mask& body, const C
   // The bounding box of the selected runs.
   result.box.begin = {n[0], n[1], n[2]};
   result.box.end = {0, 0, 0};
-  for (std::int64_t k = 0; k < n[2]; ++k) {
-    const SliceRuns& slice = components.slices[k];
-    for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-        const Run& run = slice.runs[r];
-        if (!keep[components.id(k, run)]) continue;
-        result.box.begin = {std::min<std::int64_t>(result.box.begin[0], run.begin), std::min(result.box.begin[1], j),
-                            std::min(result.box.begin[2], k)};
-        result.box.end = {std::max<std::int64_t>(result.box.end[0], run.end), std::max(result.box.end[1], j + 1),
-                          std::max(result.box.end[2], k + 1)};
-      }
-  }
+  for (std::int64_t k = 0; k < n[2]; ++k)
+    components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+      if (!keep[c]) return;
+      result.box.begin = {std::min<std::int64_t>(result.box.begin[0], run.begin), std::min(result.box.begin[1], j),
+                          std::min(result.box.begin[2], k)};
+      result.box.end = {std::max<std::int64_t>(result.box.end[0], run.end), std::max(result.box.end[1], j + 1),
+                        std::max(result.box.end[2], k + 1)};
+    });
   return result;
 }
 
@@ -162,19 +154,14 @@ Mask LungCandidates::mask_in(const IndexBox& part) const {
   const std::int64_t width = part.end[0] - part.begin[0];
   const std::int64_t height = part.end[1] - part.begin[1];
   parallel_for(part.begin[2], part.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
-    for (std::int64_t k = k_begin; k < k_end; ++k) {
-      const SliceRuns& slice = components.slices[k];
-      for (std::int64_t j = part.begin[1]; j < part.end[1]; ++j) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+        if (!keep[c] || j < part.begin[1] || j >= part.end[1]) return;
         std::uint8_t* row = mask.data() + ((k - part.begin[2]) * height + (j - part.begin[1])) * width;
-        for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-          const Run& run = slice.runs[r];
-          if (!keep[components.id(k, run)]) continue;
-          const std::int64_t first = std::max<std::int64_t>(run.begin, part.begin[0]);
-          const std::int64_t end = std::min<std::int64_t>(run.end, part.end[0]);
-          if (first < end) std::fill(row + (first - part.begin[0]), row + (end - part.begin[0]), 1);
-        }
-      }
-    }
+        const std::int64_t first = std::max<std::int64_t>(run.begin, part.begin[0]);
+        const std::int64_t end = std::min<std::int64_t>(run.end, part.end[0]);
+        if (first < end) std::fill(row + (first - part.begin[0]), row + (end - part.begin[0]), 1);
+      });
   });
   return mask;
 }

@@ -225,8 +225,9 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   const AirwayResult airway = find_airway(ct, lungs, part.body, part.air, options);
   part.air = Mask{};
   if (airway.found) {
-    for (std::size_t v = 0; v < lungs.size(); ++v)
+    for_each_voxel(lungs.size(), [&](std::int64_t v) {
       if (airway.airway[v]) lungs[v] = 0;
+    });
     const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
     const auto min_voxels = static_cast<std::int64_t>(0.1 * options.min_lung_volume_ml / voxel_ml);
     lungs = remove_small_components(lungs, ct.geometry, std::max<std::int64_t>(1, min_voxels));
@@ -253,8 +254,9 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   // 6. Follow the pleura, then label the airway.
   labels = std::move(split.labels);
   refine_to_pleura(labels, ct, part.body, part.chest_wall, airway.airway, options);
-  for (std::size_t v = 0; v < labels.size(); ++v)
+  for_each_voxel(labels.size(), [&](std::int64_t v) {
     if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
+  });
   part.body = Mask{};
   part.chest_wall = ChestWallZone{};
 

@@ -6,6 +6,7 @@
 #include "image/connected_components.h"
 #include "image/distance_transform.h"
 #include "image/resample.h"
+#include "parallel/parallel_for.h"
 #include "segment/lung_labels.h"
 
 namespace lunglens {
@@ -123,10 +124,9 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     for (std::size_t v = 0; v < coarse.size(); ++v) nearer_first[v] = to_first[v] <= to_second[v];
     const Mask fine_first = upsample(nearer_first, geometry, factors);
     const bool first_is_left = mean_i(first, coarse_geometry) > mean_i(second, coarse_geometry);
-    for (std::size_t v = 0; v < lungs.size(); ++v) {
-      if (!lungs[v]) continue;
-      split.labels[v] = (fine_first[v] != 0) == first_is_left ? kLeft : kRight;
-    }
+    for_each_voxel(lungs.size(), [&](std::int64_t v) {
+      if (lungs[v]) split.labels[v] = (fine_first[v] != 0) == first_is_left ? kLeft : kRight;
+    });
     split.lung_count = 2;
     return split;
   }

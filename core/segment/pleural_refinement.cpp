@@ -107,7 +107,7 @@ void bridge_columns(Mask& lung, const Mask& accepted, const Geometry& geometry, 
 // lie on lung or on their own added part.
 void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const SegmentOptions& options) {
   Mask added(lung.size());
-  for (std::size_t v = 0; v < added.size(); ++v) added[v] = lung[v] && !air[v];
+  for_each_voxel(added.size(), [&](std::int64_t v) { added[v] = lung[v] && !air[v]; });
   const RunComponents components = label_runs(added, geometry, Connectivity::face, FilterScope::per_slice);
 
   const auto& n = geometry.size;
@@ -120,13 +120,9 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
   std::vector<std::int32_t> previous_ids(static_cast<std::size_t>(slice_voxels));
   auto write_ids = [&](std::int64_t k) {
     std::fill(previous_ids.begin(), previous_ids.end(), 0);
-    const SliceRuns& slice = components.slices[k];
-    for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-        const Run& run = slice.runs[r];
-        std::fill(previous_ids.begin() + j * n[0] + run.begin, previous_ids.begin() + j * n[0] + run.end,
-                  components.id(k, run));
-      }
+    components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+      std::fill(previous_ids.begin() + j * n[0] + run.begin, previous_ids.begin() + j * n[0] + run.end, c);
+    });
   };
 
   auto sweep = [&](std::int64_t first_slice, std::int64_t step) {
@@ -134,15 +130,11 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
     for (std::int64_t k = first_slice + step; k >= 0 && k < n[2]; k += step) {
       write_ids(k - step);
       const std::int64_t previous_slice = (k - step) * slice_voxels;
-      const SliceRuns& slice = components.slices[k];
-      for (std::int64_t j = 0; j < n[1]; ++j)
-        for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-          const Run& run = slice.runs[r];
-          const std::int32_t c = components.id(k, run);
-          for (std::int64_t p = j * n[0] + run.begin; p < j * n[0] + run.end; ++p)
-            if (!lung[previous_slice + p] || removed[previous_ids[p]]) ++on_tissue[c];
-        }
-      for (const Run& run : slice.runs) {
+      components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+        for (std::int64_t p = j * n[0] + run.begin; p < j * n[0] + run.end; ++p)
+          if (!lung[previous_slice + p] || removed[previous_ids[p]]) ++on_tissue[c];
+      });
+      for (const Run& run : components.slices[k].runs) {
         const std::int32_t c = components.id(k, run);
         if (removed[c]) continue;
         removed[c] = double(on_tissue[c]) * pixel_mm2 >= options.bulge_min_area_mm2 &&
@@ -153,16 +145,14 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
   sweep(0, 1);
   sweep(n[2] - 1, -1);
 
-  for (std::int64_t k = 0; k < n[2]; ++k) {
-    const SliceRuns& slice = components.slices[k];
-    for (std::int64_t j = 0; j < n[1]; ++j)
-      for (std::int32_t r = slice.row_start[j]; r < slice.row_start[j + 1]; ++r) {
-        const Run& run = slice.runs[r];
-        if (!removed[components.id(k, run)]) continue;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      components.for_each_run(k, [&](std::int64_t j, const Run& run, std::int32_t c) {
+        if (!removed[c]) return;
         const std::int64_t row = geometry.linear_index(0, j, k);
         std::fill(lung.begin() + row + run.begin, lung.begin() + row + run.end, 0);
-      }
-  }
+      });
+  });
 }
 
 }  // namespace
@@ -209,16 +199,18 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
     Mask part = air_part;
     const Mask additions = enclosed_additions(part, box_geometry, options.pleural_closing_radius_mm,
                                               options.min_enclosing_directions, options);
-    for (std::size_t v = 0; v < part.size(); ++v)
+    for_each_voxel(part.size(), [&](std::int64_t v) {
       if (additions[v] && allowed_dense[v]) part[v] = 1;
+    });
 
     // Dense lesions on the costal pleura: lung above and below in the same column.
     bridge_columns(part, allowed_costal, box_geometry, options.costal_gap_mm);
 
     // Enclosed holes join whatever their density (vessels with contrast, calcified nodules).
     const Mask filled = fill_holes(part, box_geometry, FilterScope::per_slice);
-    for (std::size_t v = 0; v < part.size(); ++v)
+    for_each_voxel(part.size(), [&](std::int64_t v) {
       if (filled[v] && allowed[v]) part[v] = 1;
+    });
     remove_bulges(air_part, part, box_geometry, options);
 
     // Write back: voxels of this lung, without touching the other lung.
