@@ -23,12 +23,15 @@ required=(
   "$here/node_modules/fflate/umd/index.js"
   "$here/node_modules/dcmjs/build/dcmjs.es.js"
 )
-# ONNX Runtime Web 1.30, WebAssembly backend only. The analysis worker loads
-# ort.wasm.min.js with importScripts. It imports ort-wasm-simd-threaded.mjs,
-# which fetches ort-wasm-simd-threaded.wasm, and that build also runs on one
-# thread. The WebGPU builds (asyncify and jsep, about 27 MB each) are left out.
+# ONNX Runtime Web 1.30. The analysis worker loads ort.wasm.min.js with
+# importScripts. It imports ort-wasm-simd-threaded.mjs, which fetches
+# ort-wasm-simd-threaded.wasm, and that build also runs on one thread. Where
+# the browser offers a hardware WebGPU adapter the worker loads
+# ort.webgpu.min.js instead, with its asyncify build (27 MB of WebAssembly).
+# The jsep and jspi builds are left out.
 ort_dist="$here/node_modules/onnxruntime-web/dist"
-ort_files=(ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm)
+ort_webgpu_files=(ort.webgpu.min.js ort-wasm-simd-threaded.asyncify.mjs ort-wasm-simd-threaded.asyncify.wasm)
+ort_files=(ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm "${ort_webgpu_files[@]}")
 for file in "${ort_files[@]}"; do required+=("$ort_dist/$file"); done
 for file in "${required[@]}"; do
   if [ ! -f "$file" ]; then
@@ -100,15 +103,20 @@ done
 
 # The files the service worker caches at install, the models included. On a
 # first visit the analysis worker can start before the service worker controls
-# the page, so caching the models on first use could miss them.
-# The build id is a hash of their contents.
+# the page, so caching the models on first use could miss them. The WebGPU
+# runtime is left out of the install, because most machines never use its
+# 27 MB. The service worker caches it when a page it controls first loads it.
+# The build id is a hash of the contents of all files.
 cd "$site"
-files=$(find . -type f ! -name 'sw.js' ! -name 'site-files.json' | sed 's|^\./||' | sort)
-build_id=$(printf '%s\n' "$files" | xargs sha256sum | sha256sum | cut -c1-16)
+all_files=$(find . -type f ! -name 'sw.js' ! -name 'site-files.json' | sed 's|^\./||' | sort)
+on_use=$(printf 'vendor/onnxruntime-web/%s\n' "${ort_webgpu_files[@]}" | sort)
+files=$(comm -23 <(printf '%s\n' "$all_files") <(printf '%s\n' "$on_use"))
+build_id=$(printf '%s\n' "$all_files" | xargs sha256sum | sha256sum | cut -c1-16)
 node -e '
-  const files = process.argv[1].split("\n").filter(Boolean);
-  process.stdout.write(JSON.stringify({ build: process.argv[2], files }, null, 1) + "\n");
-' "$files" "$build_id" > site-files.json
+  const list = (text) => text.split("\n").filter(Boolean);
+  const manifest = { build: process.argv[3], files: list(process.argv[1]), cachedOnUse: list(process.argv[2]) };
+  process.stdout.write(JSON.stringify(manifest, null, 1) + "\n");
+' "$files" "$on_use" "$build_id" > site-files.json
 sed "s/__LUNGLENS_BUILD_ID__/$build_id/" "$here/web/sw.js" > sw.js
 
-echo "build-web.sh: site in $site (build $build_id, $(printf '%s\n' "$files" | wc -l) files)"
+echo "build-web.sh: site in $site (build $build_id, $(printf '%s\n' "$all_files" | wc -l) files)"

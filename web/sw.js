@@ -1,7 +1,9 @@
 // Service worker of the lunglens web app. At install it caches every file
-// that site-files.json lists: the app, both WebAssembly builds, the vendor
-// files (ONNX Runtime Web included) and the neural engine's models. So the
-// app and both engines work offline once the page has been loaded.
+// that site-files.json lists under "files": the app, both WebAssembly builds,
+// the vendor files (ONNX Runtime Web included) and the neural engine's
+// models. So the app and both engines work offline once the page has been
+// loaded. The files under "cachedOnUse" (the WebGPU build of ONNX Runtime
+// Web) are cached when a page first loads them.
 //
 // scripts/build-web.sh replaces the build id below with a hash of the site's
 // files. A changed hash changes this file, so the browser installs the new
@@ -33,8 +35,9 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// Cache first for the site's own files; the network for anything not cached.
-// Requests to other origins are not handled (the page's CSP forbids them).
+// Cache first for the site's own files. A file not in the cache comes from
+// the network and is cached when the response is successful. Requests to
+// other origins are not handled (the page's CSP forbids them).
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -46,6 +49,8 @@ self.addEventListener('fetch', (event) => {
     const cached = await cache.match(key, { ignoreSearch: true });
     if (cached) return cached;
 
-    return fetch(request);
+    const response = await fetch(request);
+    if (response.status === 200 && response.type === 'basic') event.waitUntil(cache.put(key, response.clone()));
+    return response;
   })());
 });

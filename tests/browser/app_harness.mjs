@@ -26,11 +26,12 @@ export function missingPrerequisite() {
 // Starts a server and a browser page on the app; resolves once the engine
 // has started. close() stops both. neural sets the page's "Also run the
 // neural engine" option (stored in localStorage); it is off unless asked, so
-// the reports match the native CLI's classical-only report.
-export async function openApp({ isolation, neural = false, root: siteRoot = site }) {
+// the reports match the native CLI's classical-only report. webGpu true
+// offers WebGPU on a software adapter; query is appended to the page address.
+export async function openApp({ isolation, neural = false, root: siteRoot = site, webGpu = false, query = '' }) {
   const server = await startServer({ root: siteRoot, port: 0, isolation });
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ webGpu });
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   const consoleErrors = [];
   const foreignRequests = [];
@@ -43,7 +44,7 @@ export async function openApp({ isolation, neural = false, root: siteRoot = site
     if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url);
   });
   await page.addInitScript((value) => localStorage.setItem('lunglens.neural', value), neural ? 'on' : 'off');
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}/${query}`);
   await page.waitForFunction(() => document.body.dataset.state !== 'starting', null, { timeout: 60000 });
   return {
     page,

@@ -6,12 +6,18 @@ import { chromium } from 'playwright-core';
 
 export const chromiumPath = process.env.LUNGLENS_CHROMIUM ?? '/usr/bin/chromium';
 
-export function launchBrowser() {
+// Chromium flags that offer WebGPU on SwiftShader, a software adapter, so
+// that the WebGPU path runs on machines without a GPU.
+export const softwareWebGpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
+// Starts headless Chromium. With webGpu false the GPU is off; with webGpu
+// true WebGPU is offered on SwiftShader (softwareWebGpuArgs).
+export function launchBrowser({ webGpu = false } = {}) {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--no-sandbox', ...(webGpu ? softwareWebGpuArgs : ['--disable-gpu']), '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });

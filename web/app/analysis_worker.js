@@ -176,7 +176,8 @@ const handlers = {
   // Runs the neural engine on the volume of the last analysis. Loads ONNX
   // Runtime Web and both models on the first call. Replies {neuralOk,
   // cancelled, lungsFound, reportJson (both engines), diagnostics,
-  // executionProvider, threads, seconds, loadSeconds, lungs, lesions}.
+  // executionProvider, webGpuNote, threads, seconds, loadSeconds, lungs,
+  // lesions}. request.webGpu is the WebGPU setting ('auto', 'off' or 'any').
   async analyzeNeural(request) {
     const { session: target } = await activeSession();
     if (!target.hasVolume()) throw new Error('no volume is loaded: the classical analysis must run first');
@@ -186,7 +187,7 @@ const handlers = {
 
     if (!neuralModule) neuralModule = import('./neural_worker_engine.mjs');
     const { loadNeuralEngine } = await neuralModule;
-    const { engine, threads, loadSeconds } = await loadNeuralEngine(self.location.href);
+    const { engine, threads, loadSeconds, webGpuNote } = await loadNeuralEngine(self.location.href, request.webGpu);
 
     const report = progressReporter(request.id);
     const result = await engine.analyzeSession(target, {
@@ -202,6 +203,7 @@ const handlers = {
       reportJson: result.reportJson ?? null,
       diagnostics: result.diagnostics ?? [],
       executionProvider: result.executionProvider,
+      webGpuNote,
       threads,
       seconds: result.seconds,
       loadSeconds,

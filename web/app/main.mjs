@@ -310,7 +310,9 @@ async function runNeural(classical) {
   setStageProgress('neural', 0, classical.volume.geometry.size[2]);
   showNeuralStatus('Neural engine: loading ONNX Runtime Web and the models, then running…');
   try {
-    const reply = await client.request({ type: 'analyzeNeural' });
+    // ?webgpu=off or ?webgpu=any in the page address changes the WebGPU setting (default auto).
+    const webGpu = new URLSearchParams(location.search).get('webgpu') ?? 'auto';
+    const reply = await client.request({ type: 'analyzeNeural', webGpu });
     app.neural = reply;
     if (reply.cancelled) {
       showNeuralStatus('Neural engine: cancelled. The numbers and masks shown are the classical engine\'s.');
@@ -329,9 +331,11 @@ async function runNeural(classical) {
     const provider = reply.executionProvider === 'webgpu' ? 'WebGPU' : 'WebAssembly';
     const threads = reply.threads === 1 ? '1 thread' : `${reply.threads} threads`;
     const outcome = reply.neuralOk ? '' : ' It did not complete; see the neural engine findings in the report.';
-    showNeuralStatus(`Neural engine: ONNX Runtime Web, execution provider ${reply.executionProvider} (${provider}, ${threads}), ` +
+    const webGpuNote = reply.executionProvider !== 'webgpu' && reply.webGpuNote ? ` WebGPU not used: ${reply.webGpuNote}.` : '';
+    const providerText = reply.executionProvider === 'webgpu' ? provider : `${provider}, ${threads}`;
+    showNeuralStatus(`Neural engine: ONNX Runtime Web, execution provider ${reply.executionProvider} (${providerText}), ` +
       `${seconds.toFixed(1)} s for the series (inference ${reply.seconds.inference.toFixed(1)} s), ` +
-      `runtime and models loaded in ${reply.loadSeconds.toFixed(1)} s.${outcome}`, reply.executionProvider);
+      `runtime and models loaded in ${reply.loadSeconds.toFixed(1)} s.${webGpuNote}${outcome}`, reply.executionProvider);
   } catch (error) {
     app.neural = { error: error.message };
     showNeuralStatus(null);

@@ -2,15 +2,27 @@
 // per analysis worker, and creates the engine of ../neural/neural_engine.mjs.
 // Imported with import() by the classic analysis worker, so importScripts is
 // available here. Every file comes from the page's own origin.
+//
+// Two builds of the runtime are on the site. ort.wasm.min.js (14 MB of
+// WebAssembly) runs the models on the CPU. ort.webgpu.min.js (27 MB, an
+// asyncify build) also offers the WebGPU provider, and its WASM provider is
+// slower, so it is loaded only when WebGPU will be tried.
 import { createNeuralEngine } from '../neural/neural_engine.mjs';
 
 // Site paths, relative to the site root (scripts/build-web.sh copies them).
 export const neuralFiles = {
   runtime: 'vendor/onnxruntime-web/ort.wasm.min.js',
+  webGpuRuntime: 'vendor/onnxruntime-web/ort.webgpu.min.js',
   runtimeFolder: 'vendor/onnxruntime-web/',
   lungModel: 'models/lung.onnx',
   lesionModel: 'models/lesion.onnx',
 };
+
+// WebGPU settings (the page's ?webgpu= parameter): 'auto' uses a hardware
+// adapter when the browser offers one, 'off' never uses WebGPU, and 'any'
+// also accepts a software adapter such as SwiftShader, which is much slower
+// than the WASM provider and serves only to test the WebGPU path.
+export const webGpuModes = ['auto', 'off', 'any'];
 
 let loading = null;  // Promise of {engine, threads, loadSeconds}, reset after a failure so a later run retries.
 
@@ -31,17 +43,42 @@ async function fetchModel(siteRoot, file) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function loadRuntime(siteRoot) {
+function loadRuntime(siteRoot, runtime) {
   if (!self.ort) {
     try {
-      importScripts(new URL(neuralFiles.runtime, siteRoot).href);
+      importScripts(new URL(runtime, siteRoot).href);
     } catch (error) {
-      throw fileError(neuralFiles.runtime, 'ONNX Runtime Web could not be loaded', error);
+      throw fileError(runtime, 'ONNX Runtime Web could not be loaded', error);
     }
   }
   // The .mjs and .wasm files come from this site, never from a CDN.
   self.ort.env.wasm.wasmPaths = new URL(neuralFiles.runtimeFolder, siteRoot).href;
   return self.ort;
+}
+
+// Returns true when the adapter is a software rasteriser (SwiftShader,
+// llvmpipe) or the browser marks it as a fallback adapter.
+function isSoftwareAdapter(adapter) {
+  const info = adapter.info ?? {};
+  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return true;
+  return /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
+}
+
+// Resolves to {tryWebGpu, reason}: whether to load the WebGPU runtime under
+// `mode`, and else why not (null when mode is 'off').
+async function webGpuChoice(mode) {
+  if (mode === 'off') return { tryWebGpu: false, reason: null };
+  if (!self.navigator?.gpu) return { tryWebGpu: false, reason: 'this browser offers no WebGPU (navigator.gpu is missing)' };
+  let adapter = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter();
+  } catch (error) {
+    return { tryWebGpu: false, reason: `requestAdapter failed: ${error && error.message ? error.message : error}` };
+  }
+  if (!adapter) return { tryWebGpu: false, reason: 'the browser offers no WebGPU adapter' };
+  if (mode === 'auto' && isSoftwareAdapter(adapter))
+    return { tryWebGpu: false, reason: 'the only WebGPU adapter is a software one, slower than the WASM provider' };
+  return { tryWebGpu: true, reason: null };
 }
 
 // Returns an ort whose InferenceSession.run first waits for one macrotask,
@@ -68,10 +105,21 @@ function yieldingOrt(ort) {
   return { env: ort.env, Tensor: ort.Tensor, InferenceSession };
 }
 
-async function load(workerUrl) {
+async function load(workerUrl, webGpuMode) {
   const started = performance.now();
   const siteRoot = new URL('../', workerUrl);
-  const ort = loadRuntime(siteRoot);
+  const { tryWebGpu, reason } = await webGpuChoice(webGpuMode);
+  let ort = null;
+  let webGpuNote = reason;
+  if (tryWebGpu) {
+    try {
+      ort = loadRuntime(siteRoot, neuralFiles.webGpuRuntime);
+    } catch (error) {
+      // Offline before the WebGPU runtime was ever cached, for example.
+      webGpuNote = error.message;
+    }
+  }
+  if (!ort) ort = loadRuntime(siteRoot, neuralFiles.runtime);
   const [lungModel, lesionModel] = await Promise.all([
     fetchModel(siteRoot, neuralFiles.lungModel),
     fetchModel(siteRoot, neuralFiles.lesionModel),
@@ -82,20 +130,26 @@ async function load(workerUrl) {
   const threads = self.crossOriginIsolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
   let engine;
   try {
-    // NOTE: only the WebAssembly build of ONNX Runtime Web is on the site, so
-    // WebGPU is not offered (allowWebGpu false).
-    engine = await createNeuralEngine({ ort: yieldingOrt(ort), lungModel, lesionModel, threads, allowWebGpu: false });
+    engine = await createNeuralEngine({
+      ort: yieldingOrt(ort), lungModel, lesionModel, threads, allowWebGpu: tryWebGpu && webGpuNote === null,
+    });
   } catch (error) {
     throw fileError(`${neuralFiles.lungModel} and ${neuralFiles.lesionModel}`, 'ONNX Runtime Web could not create the inference sessions', error);
   }
-  return { engine, threads, loadSeconds: (performance.now() - started) / 1000 };
+  return {
+    engine, threads, loadSeconds: (performance.now() - started) / 1000, webGpuNote: engine.webGpuError ?? webGpuNote,
+  };
 }
 
-// Resolves to {engine, threads, loadSeconds}. The runtime and models load on
-// the first call only; loadSeconds is that first load's time.
-export function loadNeuralEngine(workerUrl) {
+// Resolves to {engine, threads, loadSeconds, webGpuNote}: webGpuNote is why
+// WebGPU is not used (null when it is, or when webGpuMode is 'off'). The
+// runtime and models load on the first call only, with that call's
+// webGpuMode ('auto' when not one of webGpuModes). loadSeconds is the time
+// of that first load.
+export function loadNeuralEngine(workerUrl, webGpuMode = 'auto') {
   if (!loading) {
-    loading = load(workerUrl).catch((error) => {
+    const mode = webGpuModes.includes(webGpuMode) ? webGpuMode : 'auto';
+    loading = load(workerUrl, mode).catch((error) => {
       loading = null;
       throw error;
     });

@@ -6,7 +6,7 @@
 // this file imports nothing and makes no network request of its own.
 //
 // Node:   const ort = await import('onnxruntime-web');
-// Worker: import * as ort from '<static path>/ort.webgpu.min.mjs';
+// Worker: importScripts('<static path>/ort.webgpu.min.js'); const ort = self.ort;
 //   const engine = await createNeuralEngine({ ort, lungModel, lesionModel });
 //   const result = await engine.analyzeSession(session, { onProgress });
 
@@ -57,7 +57,8 @@ export async function createNeuralEngine({ ort, lungModel, lesionModel, threads 
   // WebGPU is asked for on its own, so that a failure to create it shows as
   // a fallback to 'wasm' here instead of a silent fallback inside the runtime.
   // Operators that the WebGPU provider lacks still run on the CPU inside it.
-  // NOTE: only the WASM backend has been run (Node 20, headless Chromium without a GPU); the WebGPU path is untested.
+  // The WebGPU path is tested in headless Chromium on SwiftShader, a software
+  // adapter (tests/browser/neural_webgpu.test.mjs), not on a hardware GPU.
   let executionProvider = 'wasm';
   let webGpuError = null;
   let sessions = null;

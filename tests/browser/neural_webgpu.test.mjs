@@ -1,0 +1,109 @@
+// The neural engine on WebGPU in the web app (headless Chromium). Chromium
+// offers WebGPU on SwiftShader, a software adapter, so the WebGPU build of
+// ONNX Runtime Web really runs here without a GPU. With ?webgpu=any the app
+// must use it and give the numbers of the WASM provider in Node (GPU float
+// arithmetic may differ in the last bits). With the default setting the app
+// must not pick a software adapter, which is slower than the WASM provider.
+//
+// One slice keeps the software adapter's run short. Needs build/site
+// (scripts/build-web.sh), build/native, build/wasm-threads, /usr/bin/chromium
+// and $LUNGLENS_DATA/covid-slices; skips without them.
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { loadLunglens } from '../../wasm/node_loader.mjs';
+import { createEngineFromRepository } from '../node/neural_support.mjs';
+import { dataRoot, missingPrerequisite, openApp, site, waitForResult } from './app_harness.mjs';
+
+// A046441 shows extensive bilateral GGO and consolidation, so the lesion model's output matters.
+const slice = path.join(dataRoot, 'covid-slices', 'A046441', 'axial', '19010101-23.dcm');
+const GENERATED_AT = '2026-01-01T00:00:00Z';
+
+function skipReason() {
+  const missing = missingPrerequisite();
+  if (missing) return missing;
+  if (!fs.existsSync(path.join(site, 'models', 'lung.onnx'))) return `${site}/models/lung.onnx not found (run scripts/build-web.sh with models/ present)`;
+  if (!fs.existsSync(path.join(site, 'vendor', 'onnxruntime-web', 'ort.webgpu.min.js'))) return `${site} has no WebGPU runtime (run scripts/build-web.sh)`;
+  if (!fs.existsSync(slice)) return `real-data file ${slice} not found (set LUNGLENS_DATA)`;
+  return null;
+}
+
+// Returns the neural report of `file` from the Node path (WASM provider).
+async function nodeNeuralReport(file) {
+  const lunglens = await loadLunglens({ threads: true });
+  const engine = await createEngineFromRepository({ threads: 2 });
+  const session = new lunglens.Session();
+  try {
+    session.addFile(path.basename(file), fs.readFileSync(file));
+    session.analyze(-1, GENERATED_AT, undefined);
+    const result = await engine.analyzeSession(session);
+    assert.equal(result.executionProvider, 'wasm');
+    return JSON.parse(result.reportJson).neural;
+  } finally {
+    session.delete();
+    await engine.release();
+  }
+}
+
+// Runs the app on `file` and returns {reply, neural, status}: the worker's reply without the masks, the report's neural part and the status line.
+async function appNeural(app, file) {
+  const { page } = app;
+  await page.setInputFiles('#file-input', file);
+  assert.equal(await waitForResult(page, 300000), 'ready');
+  const reply = await page.evaluate(() => ({ ...window.lunglens.neural, lungs: null, lesions: null }));
+  const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+  return { reply, neural: report.neural, status: await page.textContent('#neural-status') };
+}
+
+function assertPagePrivate(app) {
+  assert.deepEqual(app.consoleErrors, [], 'console errors');
+  assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
+}
+
+test('neural engine runs on WebGPU when asked and matches the WASM provider', async (t) => {
+  const reason = skipReason();
+  if (reason) return t.skip(reason);
+  const node = await nodeNeuralReport(slice);
+  assert.equal(node.status, 'complete');
+
+  const app = await openApp({ isolation: true, neural: true, webGpu: true, query: '?webgpu=any' });
+  try {
+    const { reply, neural, status } = await appNeural(app, slice);
+    assert.equal(reply.executionProvider, 'webgpu', `WebGPU not used: ${reply.webGpuNote}`);
+    assert.equal(reply.webGpuNote, null);
+    assert.match(status, /execution provider webgpu \(WebGPU\), \d+\.\d s for the series/);
+    assert.equal(neural.status, 'complete');
+    t.diagnostic(`WebGPU on SwiftShader: ${(reply.seconds.inference).toFixed(1)} s of inference for one slice`);
+
+    // Probabilities near 0.5 may flip between providers, so the volumes agree within 1 %, not to the last digit.
+    for (const key of ['right_lung', 'left_lung', 'both_lungs']) {
+      const gpu = neural.results[key];
+      const cpu = node.results[key];
+      const volume = gpu.volume.value, reference = cpu.volume.value;
+      assert.ok(Math.abs(volume - reference) <= 0.01 * reference, `${key} volume ${volume} vs ${reference} mL`);
+      const share = gpu.involvement.percent_of_lung.value, referenceShare = cpu.involvement.percent_of_lung.value;
+      assert.ok(Math.abs(share - referenceShare) <= 1, `${key} involvement ${share} vs ${referenceShare} %`);
+    }
+    assert.ok(node.results.both_lungs.involvement.percent_of_lung.value >= 10, 'A046441 must be clearly affected');
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('neural engine keeps the WASM provider when WebGPU is software only', async (t) => {
+  const reason = skipReason();
+  if (reason) return t.skip(reason);
+  const app = await openApp({ isolation: true, neural: true, webGpu: true });
+  try {
+    const { reply, neural, status } = await appNeural(app, slice);
+    assert.equal(reply.executionProvider, 'wasm');
+    assert.match(reply.webGpuNote, /software/);
+    assert.match(status, /execution provider wasm \(WebAssembly, \d+ threads?\).* WebGPU not used: the only WebGPU adapter is a software one/);
+    assert.equal(neural.status, 'complete');
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
