@@ -2,6 +2,7 @@
 // opens the app in headless Chromium and records console errors and every
 // request that leaves the page's origin.
 import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,12 @@ export async function openApp({ isolation, neural = false, root: siteRoot = site
       server.close();
     },
   };
+}
+
+// Asserts that the page logged no console errors and sent no request outside its origin.
+export function assertPagePrivate(app) {
+  assert.deepEqual(app.consoleErrors, [], 'console errors');
+  assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
 }
 
 // Waits until the app finished a load or analysis (ready, failed, idle or error).

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { loadLunglens } from '../../wasm/node_loader.mjs';
 import { addFolder, createEngineFromRepository } from '../node/neural_support.mjs';
 import {
+  assertPagePrivate,
   comparableReport, countOverlayPixels, dataRoot, missingPrerequisite, nativeReport, openApp, saveScreenshot, site, waitForResult,
 } from './app_harness.mjs';
 
@@ -28,11 +29,6 @@ function skipReason({ folder, models = true } = {}) {
   if (models && !fs.existsSync(path.join(site, 'models', 'lung.onnx'))) return `${site}/models/lung.onnx not found (run scripts/build-web.sh with models/ present)`;
   if (folder && !fs.existsSync(folder)) return `real-data folder ${folder} not found (set LUNGLENS_DATA)`;
   return null;
-}
-
-function assertPagePrivate(app) {
-  assert.deepEqual(app.consoleErrors, [], 'console errors');
-  assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
 }
 
 // Runs the Node path of the neural engine on `folder`. Returns the report

@@ -14,7 +14,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLunglens } from '../../wasm/node_loader.mjs';
 import { createEngineFromRepository } from '../node/neural_support.mjs';
-import { dataRoot, missingPrerequisite, openApp, site, waitForResult } from './app_harness.mjs';
+import { assertPagePrivate, dataRoot, missingPrerequisite, openApp, site, waitForResult } from './app_harness.mjs';
 
 // A046441 shows extensive bilateral GGO and consolidation, so the lesion model's output matters.
 const slice = path.join(dataRoot, 'covid-slices', 'A046441', 'axial', '19010101-23.dcm');
@@ -54,11 +54,6 @@ async function appNeural(app, file) {
   const reply = await page.evaluate(() => ({ ...window.lunglens.neural, lungs: null, lesions: null }));
   const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
   return { reply, neural: report.neural, status: await page.textContent('#neural-status') };
-}
-
-function assertPagePrivate(app) {
-  assert.deepEqual(app.consoleErrors, [], 'console errors');
-  assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
 }
 
 test('neural engine runs on WebGPU when asked and matches the WASM provider', async (t) => {

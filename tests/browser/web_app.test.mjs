@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import dcmjs from 'dcmjs';
 import { zipSync } from 'fflate';
 import {
+  assertPagePrivate,
   comparableReport, countOverlayPixels, dataRoot, missingPrerequisite, nativeReport, nativeSeries, openApp,
   outputFolder, saveScreenshot, waitForResult,
 } from './app_harness.mjs';
@@ -45,11 +46,6 @@ async function assertShownNumbersEqual(page, native) {
 async function downloadBytes(page, buttonId) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#${buttonId}`)]);
   return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
-}
-
-function assertPagePrivate(app) {
-  assert.deepEqual(app.consoleErrors, [], 'console errors');
-  assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
 }
 
 test('app analyses LIDC-IDRI-0001 with threads like native', async (t) => {
