@@ -117,6 +117,7 @@ node -e '
   const manifest = { build: process.argv[3], files: list(process.argv[1]), cachedOnUse: list(process.argv[2]) };
   process.stdout.write(JSON.stringify(manifest, null, 1) + "\n");
 ' "$files" "$on_use" "$build_id" > site-files.json
-sed "s/__LUNGLENS_BUILD_ID__/$build_id/" "$here/web/sw.js" > sw.js
+on_use_json=$(node -e 'process.stdout.write(JSON.stringify(process.argv[1].split("\n").filter(Boolean)))' "$on_use")
+sed -e "s/__LUNGLENS_BUILD_ID__/$build_id/" -e "s|__LUNGLENS_CACHED_ON_USE__|$on_use_json|" "$here/web/sw.js" > sw.js
 
 echo "build-web.sh: site in $site (build $build_id, $(printf '%s\n' "$all_files" | wc -l) files)"

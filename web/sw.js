@@ -13,6 +13,8 @@
 const buildId = '__LUNGLENS_BUILD_ID__';
 const cacheName = `lunglens-${buildId}`;
 const scopeUrl = new URL(self.registration.scope);
+// Site paths (relative to the scope) cached when first loaded: site-files.json's "cachedOnUse".
+const cachedOnUse = new Set(__LUNGLENS_CACHED_ON_USE__);
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -36,8 +38,9 @@ self.addEventListener('activate', (event) => {
 });
 
 // Cache first for the site's own files. A file not in the cache comes from
-// the network and is cached when the response is successful. Requests to
-// other origins are not handled (the page's CSP forbids them).
+// the network, and a file of cachedOnUse is cached then when the response is
+// a complete, not redirected 200. Requests to other origins are not handled
+// (the page's CSP forbids them).
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -50,7 +53,9 @@ self.addEventListener('fetch', (event) => {
     if (cached) return cached;
 
     const response = await fetch(request);
-    if (response.status === 200 && response.type === 'basic') event.waitUntil(cache.put(key, response.clone()));
+    const sitePath = url.pathname.slice(scopeUrl.pathname.length);
+    if (cachedOnUse.has(sitePath) && response.status === 200 && response.type === 'basic' && !response.redirected)
+      event.waitUntil(cache.put(new URL(url.pathname, url.origin).href, response.clone()));
     return response;
   })());
 });

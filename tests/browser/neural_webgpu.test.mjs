@@ -5,10 +5,12 @@
 // arithmetic may differ in the last bits). With the default setting the app
 // must not pick a software adapter, which is slower than the WASM provider.
 //
+// A WebGPU runtime that fails to load must leave the WASM runtime working.
 // One slice keeps the software adapter's run short. Needs build/site
 // (scripts/build-web.sh), build/native, build/wasm-threads, /usr/bin/chromium
 // and $LUNGLENS_DATA/covid-slices; skips without them.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,5 +102,30 @@ test('neural engine keeps the WASM provider when WebGPU is software only', async
     assertPagePrivate(app);
   } finally {
     await app.close();
+  }
+});
+
+test('neural engine falls back to the WASM runtime when the WebGPU runtime fails', async (t) => {
+  const reason = skipReason();
+  if (reason) return t.skip(reason);
+  // The WebGPU runtime's script loads, but its WebAssembly (fetched when the sessions are created) is missing.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-site-without-webgpu-wasm-'));
+  fs.cpSync(site, scratch, { recursive: true });
+  fs.rmSync(path.join(scratch, 'vendor', 'onnxruntime-web', 'ort-wasm-simd-threaded.asyncify.wasm'));
+  const app = await openApp({ isolation: true, neural: true, webGpu: true, query: '?webgpu=any', root: scratch });
+  try {
+    const { reply, neural, status } = await appNeural(app, slice);
+    assert.equal(reply.executionProvider, 'wasm');
+    assert.ok(reply.webGpuNote, 'the reason WebGPU was not used is missing');
+    assert.match(status, /execution provider wasm \(WebAssembly, \d+ threads?\).* WebGPU not used: /);
+    assert.equal(neural.status, 'complete');
+
+    // The only console errors are the browser's note on the 404 response and the runtime's own log of its failed WebAssembly.
+    const expected = /404|wasm streaming compile failed|falling back to ArrayBuffer instantiation|failed to asynchronously prepare wasm|Aborted\(CompileError/;
+    assert.deepEqual(app.consoleErrors.filter((text) => !expected.test(text)), [], 'console errors other than the missing file');
+    assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
+  } finally {
+    await app.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 });

@@ -331,7 +331,7 @@ async function runNeural(classical) {
     const provider = reply.executionProvider === 'webgpu' ? 'WebGPU' : 'WebAssembly';
     const threads = reply.threads === 1 ? '1 thread' : `${reply.threads} threads`;
     const outcome = reply.neuralOk ? '' : ' It did not complete; see the neural engine findings in the report.';
-    const webGpuNote = reply.executionProvider !== 'webgpu' && reply.webGpuNote ? ` WebGPU not used: ${reply.webGpuNote}.` : '';
+    const webGpuNote = reply.executionProvider !== 'webgpu' && reply.webGpuNote ? ` WebGPU not used: ${reply.webGpuNote.replace(/\.$/, '')}.` : '';
     const providerText = reply.executionProvider === 'webgpu' ? provider : `${provider}, ${threads}`;
     showNeuralStatus(`Neural engine: ONNX Runtime Web, execution provider ${reply.executionProvider} (${providerText}), ` +
       `${seconds.toFixed(1)} s for the series (inference ${reply.seconds.inference.toFixed(1)} s), ` +

@@ -24,7 +24,7 @@ export const neuralFiles = {
 // than the WASM provider and serves only to test the WebGPU path.
 export const webGpuModes = ['auto', 'off', 'any'];
 
-let loading = null;  // Promise of {engine, threads, loadSeconds}, reset after a failure so a later run retries.
+let loading = null;  // Promise of load()'s result, reset after a failure so a later run retries.
 
 // Error whose message names the file that failed and what failed.
 function fileError(file, what, cause) {
@@ -57,25 +57,28 @@ function loadRuntime(siteRoot, runtime) {
 }
 
 // Returns true when the adapter is a software rasteriser (SwiftShader,
-// llvmpipe) or the browser marks it as a fallback adapter.
+// llvmpipe, lavapipe, WARP) or the browser marks it as a fallback adapter.
 function isSoftwareAdapter(adapter) {
   const info = adapter.info ?? {};
   if (info.isFallbackAdapter || adapter.isFallbackAdapter) return true;
-  return /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
+  return /swiftshader|llvmpipe|lavapipe|microsoft basic render|\bwarp\b/i.test(
+    `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
 }
 
 // Resolves to {tryWebGpu, reason}: whether to load the WebGPU runtime under
 // `mode`, and else why not (null when mode is 'off').
 async function webGpuChoice(mode) {
   if (mode === 'off') return { tryWebGpu: false, reason: null };
-  if (!self.navigator?.gpu) return { tryWebGpu: false, reason: 'this browser offers no WebGPU (navigator.gpu is missing)' };
+  // Under 'auto' a browser without WebGPU is the usual case, not worth a note.
+  const quiet = (text) => ({ tryWebGpu: false, reason: mode === 'any' ? text : null });
+  if (!self.navigator?.gpu) return quiet('this browser offers no WebGPU (navigator.gpu is missing)');
   let adapter = null;
   try {
     adapter = await navigator.gpu.requestAdapter();
   } catch (error) {
-    return { tryWebGpu: false, reason: `requestAdapter failed: ${error && error.message ? error.message : error}` };
+    return quiet(`requestAdapter failed: ${error && error.message ? error.message : error}`);
   }
-  if (!adapter) return { tryWebGpu: false, reason: 'the browser offers no WebGPU adapter' };
+  if (!adapter) return quiet('the browser offers no WebGPU adapter');
   if (mode === 'auto' && isSoftwareAdapter(adapter))
     return { tryWebGpu: false, reason: 'the only WebGPU adapter is a software one, slower than the WASM provider' };
   return { tryWebGpu: true, reason: null };
@@ -108,18 +111,6 @@ function yieldingOrt(ort) {
 async function load(workerUrl, webGpuMode) {
   const started = performance.now();
   const siteRoot = new URL('../', workerUrl);
-  const { tryWebGpu, reason } = await webGpuChoice(webGpuMode);
-  let ort = null;
-  let webGpuNote = reason;
-  if (tryWebGpu) {
-    try {
-      ort = loadRuntime(siteRoot, neuralFiles.webGpuRuntime);
-    } catch (error) {
-      // Offline before the WebGPU runtime was ever cached, for example.
-      webGpuNote = error.message;
-    }
-  }
-  if (!ort) ort = loadRuntime(siteRoot, neuralFiles.runtime);
   const [lungModel, lesionModel] = await Promise.all([
     fetchModel(siteRoot, neuralFiles.lungModel),
     fetchModel(siteRoot, neuralFiles.lesionModel),
@@ -128,17 +119,31 @@ async function load(workerUrl, webGpuMode) {
   // ONNX Runtime's threads need SharedArrayBuffer, so a page that is not
   // cross-origin isolated runs it on one thread.
   const threads = self.crossOriginIsolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
-  let engine;
+  const create = (ort, allowWebGpu) => createNeuralEngine({ ort: yieldingOrt(ort), lungModel, lesionModel, threads, allowWebGpu });
+  const loaded = (engine, webGpuNote) => ({ engine, threads, loadSeconds: (performance.now() - started) / 1000, webGpuNote });
+
+  const { tryWebGpu, reason } = await webGpuChoice(webGpuMode);
+  let webGpuNote = reason;
+  if (tryWebGpu) {
+    // Any failure of the WebGPU runtime (its script, its WebAssembly fetched
+    // later, or the WebGPU sessions) leads to the WASM runtime, which replaces
+    // the global ort. The WebGPU runtime's own WASM provider is slower.
+    try {
+      const engine = await create(loadRuntime(siteRoot, neuralFiles.webGpuRuntime), true);
+      if (engine.executionProvider === 'webgpu') return loaded(engine, null);
+      webGpuNote = engine.webGpuError ?? 'the WebGPU runtime did not create WebGPU sessions';
+      await engine.release();
+    } catch (error) {
+      webGpuNote = error && error.message ? error.message : String(error);
+    }
+    self.ort = undefined;
+  }
+
   try {
-    engine = await createNeuralEngine({
-      ort: yieldingOrt(ort), lungModel, lesionModel, threads, allowWebGpu: tryWebGpu && webGpuNote === null,
-    });
+    return loaded(await create(loadRuntime(siteRoot, neuralFiles.runtime), false), webGpuNote);
   } catch (error) {
     throw fileError(`${neuralFiles.lungModel} and ${neuralFiles.lesionModel}`, 'ONNX Runtime Web could not create the inference sessions', error);
   }
-  return {
-    engine, threads, loadSeconds: (performance.now() - started) / 1000, webGpuNote: engine.webGpuError ?? webGpuNote,
-  };
 }
 
 // Resolves to {engine, threads, loadSeconds, webGpuNote}: webGpuNote is why
