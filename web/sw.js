@@ -37,10 +37,10 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// Cache first for the site's own files. A file not in the cache comes from
-// the network, and a file of cachedOnUse is cached then when the response is
-// a complete, not redirected 200. Requests to other origins are not handled
-// (the page's CSP forbids them).
+// Cache first for the site's own files. A file missing from the cache comes
+// from the network. A file of cachedOnUse is then cached too when the
+// response is a complete 200 without redirect. Requests to other origins are
+// not handled (the page's CSP forbids them).
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);

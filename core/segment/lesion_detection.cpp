@@ -124,7 +124,7 @@ void add_consolidation_edges_along_k(std::vector<std::uint8_t>& lesions, const s
   const auto& n = ct.geometry.size;
   const std::int64_t slice = n[0] * n[1];
   const auto consolidation = static_cast<std::uint8_t>(LesionLabel::consolidation);
-  // All voxels are decided on the lesions as they were, then added.
+  // Every voxel is decided on the unchanged lesion mask, and the additions are applied afterwards.
   std::vector<std::int64_t> added;
   std::mutex merge;
   parallel_for(1, std::max<std::int64_t>(1, n[2] - 1), [&](std::int64_t k_begin, std::int64_t k_end) {

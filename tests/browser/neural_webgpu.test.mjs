@@ -58,7 +58,7 @@ async function appNeural(app, file) {
   return { reply, neural: report.neural, status: await page.textContent('#neural-status') };
 }
 
-test('neural engine runs on WebGPU when asked and matches the WASM provider', async (t) => {
+test('WebGPU run matches WASM provider', async (t) => {
   const reason = skipReason();
   if (reason) return t.skip(reason);
   const node = await nodeNeuralReport(slice);
@@ -73,7 +73,7 @@ test('neural engine runs on WebGPU when asked and matches the WASM provider', as
     assert.equal(neural.status, 'complete');
     t.diagnostic(`WebGPU on SwiftShader: ${(reply.seconds.inference).toFixed(1)} s of inference for one slice`);
 
-    // Probabilities near 0.5 may flip between providers, so the volumes agree within 1 %, not to the last digit.
+    // Probabilities near 0.5 may flip between providers, so volumes agree within 1 % and involvement within 1 point.
     for (const key of ['right_lung', 'left_lung', 'both_lungs']) {
       const gpu = neural.results[key];
       const cpu = node.results[key];
@@ -89,7 +89,7 @@ test('neural engine runs on WebGPU when asked and matches the WASM provider', as
   }
 });
 
-test('neural engine keeps the WASM provider when WebGPU is software only', async (t) => {
+test('software adapter keeps WASM provider', async (t) => {
   const reason = skipReason();
   if (reason) return t.skip(reason);
   const app = await openApp({ isolation: true, neural: true, webGpu: true });
@@ -105,7 +105,7 @@ test('neural engine keeps the WASM provider when WebGPU is software only', async
   }
 });
 
-test('neural engine falls back to the WASM runtime when the WebGPU runtime fails', async (t) => {
+test('broken WebGPU runtime falls back', async (t) => {
   const reason = skipReason();
   if (reason) return t.skip(reason);
   // The WebGPU runtime's script loads, but its WebAssembly (fetched when the sessions are created) is missing.
