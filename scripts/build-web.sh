@@ -106,18 +106,23 @@ done
 # the page, so caching the models on first use could miss them. The WebGPU
 # runtime is left out of the install, because most machines never use its
 # 27 MB. The service worker caches it when a page it controls first loads it.
-# The build id is a hash of the contents of all files.
+# The build id is a hash of the contents of all files and of the service worker's source.
 cd "$site"
 all_files=$(find . -type f ! -name 'sw.js' ! -name 'site-files.json' | sed 's|^\./||' | sort)
 on_use=$(printf 'vendor/onnxruntime-web/%s\n' "${ort_webgpu_files[@]}" | sort)
 files=$(comm -23 <(printf '%s\n' "$all_files") <(printf '%s\n' "$on_use"))
-build_id=$(printf '%s\n' "$all_files" | xargs sha256sum | sha256sum | cut -c1-16)
+build_id=$( (printf '%s\n' "$all_files" | xargs sha256sum; sha256sum < "$here/web/sw.js") | sha256sum | cut -c1-16)
 node -e '
   const list = (text) => text.split("\n").filter(Boolean);
   const manifest = { build: process.argv[3], files: list(process.argv[1]), cachedOnUse: list(process.argv[2]) };
   process.stdout.write(JSON.stringify(manifest, null, 1) + "\n");
 ' "$files" "$on_use" "$build_id" > site-files.json
-on_use_json=$(node -e 'process.stdout.write(JSON.stringify(process.argv[1].split("\n").filter(Boolean)))' "$on_use")
+# The service worker caches a file on use only when its SHA-256 matches this
+# build, so a server already on a newer build cannot mix versions in the cache.
+on_use_json=$(printf '%s\n' "$on_use" | xargs sha256sum | node -e '
+  const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
+  process.stdout.write(JSON.stringify(Object.fromEntries(lines.map((line) => line.split(/ +/).reverse()))));
+')
 sed -e "s/__LUNGLENS_BUILD_ID__/$build_id/" -e "s|__LUNGLENS_CACHED_ON_USE__|$on_use_json|" "$here/web/sw.js" > sw.js
 
 echo "build-web.sh: site in $site (build $build_id, $(printf '%s\n' "$all_files" | wc -l) files)"

@@ -122,3 +122,10 @@ export function saveScreenshot(page, name) {
   const file = path.join(outputFolder, name);
   return page.screenshot({ path: file, fullPage: true }).then(() => file);
 }
+
+// Copies build/site into a new temporary folder named after `name` and returns its path, for tests that change the site's files.
+export function copySite(name) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `lunglens-site-${name}-`));
+  fs.cpSync(site, scratch, { recursive: true });
+  return scratch;
+}

@@ -9,15 +9,13 @@
 // and /usr/bin/chromium; the LIDC-IDRI-0001 test skips when
 // $LUNGLENS_DATA/ct/LIDC-IDRI-0001 is absent.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { loadLunglens } from '../../wasm/node_loader.mjs';
-import { addFolder, createEngineFromRepository } from '../node/neural_support.mjs';
+import { analyzeNeuralInNode } from '../node/neural_support.mjs';
 import {
   assertPagePrivate,
-  comparableReport, countOverlayPixels, dataRoot, missingPrerequisite, nativeReport, openApp, saveScreenshot, site, waitForResult,
+  comparableReport, copySite, countOverlayPixels, dataRoot, missingPrerequisite, nativeReport, openApp, saveScreenshot, site, waitForResult,
 } from './app_harness.mjs';
 
 const lidc1 = path.join(dataRoot, 'ct', 'LIDC-IDRI-0001');
@@ -34,22 +32,11 @@ function skipReason({ folder, models = true } = {}) {
 // Runs the Node path of the neural engine on `folder`. Returns the report
 // and label counts of the neural masks.
 async function nodeNeural(folder) {
-  const lunglens = await loadLunglens({ threads: true });
-  const engine = await createEngineFromRepository({ threads: 2 });
-  const session = new lunglens.Session();
-  try {
-    addFolder(session, folder);
-    session.analyze(-1, GENERATED_AT, undefined);
-    const result = await engine.analyzeSession(session);
-    return {
-      report: JSON.parse(result.reportJson),
-      lungCounts: labelCounts(session.neuralLungLabels()),
-      lesionCounts: labelCounts(session.neuralLesionLabels()),
-    };
-  } finally {
-    session.delete();
-    await engine.release();
-  }
+  return analyzeNeuralInNode(folder, (session, result) => ({
+    report: JSON.parse(result.reportJson),
+    lungCounts: labelCounts(session.neuralLungLabels()),
+    lesionCounts: labelCounts(session.neuralLesionLabels()),
+  }), GENERATED_AT);
 }
 
 function labelCounts(labels) {
@@ -180,8 +167,7 @@ test('neural engine runs without isolation', async (t) => {
 test('app without models runs classical only', async (t) => {
   const reason = skipReason({ models: false });
   if (reason) return t.skip(reason);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-site-without-models-'));
-  fs.cpSync(site, scratch, { recursive: true });
+  const scratch = copySite('without-models');
   fs.rmSync(path.join(scratch, 'models'), { recursive: true, force: true });
   const app = await openApp({ isolation: true, neural: true, root: scratch });
   try {

@@ -5,18 +5,17 @@
 // arithmetic may differ in the last bits). With the default setting the app
 // must not pick a software adapter, which is slower than the WASM provider.
 //
-// A WebGPU runtime that fails to load must leave the WASM runtime working.
+// A WebGPU runtime that fails to load, or a GPU device lost after loading,
+// must leave the WASM runtime working.
 // One slice keeps the software adapter's run short. Needs build/site
 // (scripts/build-web.sh), build/native, build/wasm-threads, /usr/bin/chromium
 // and $LUNGLENS_DATA/covid-slices; skips without them.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { loadLunglens } from '../../wasm/node_loader.mjs';
-import { createEngineFromRepository } from '../node/neural_support.mjs';
-import { assertPagePrivate, dataRoot, missingPrerequisite, openApp, site, waitForResult } from './app_harness.mjs';
+import { analyzeNeuralInNode } from '../node/neural_support.mjs';
+import { assertPagePrivate, copySite, dataRoot, missingPrerequisite, openApp, site, waitForResult } from './app_harness.mjs';
 
 // A046441 shows extensive bilateral GGO and consolidation, so the lesion model's output matters.
 const slice = path.join(dataRoot, 'covid-slices', 'A046441', 'axial', '19010101-23.dcm');
@@ -33,19 +32,10 @@ function skipReason() {
 
 // Returns the neural report of `file` from the Node path (WASM provider).
 async function nodeNeuralReport(file) {
-  const lunglens = await loadLunglens({ threads: true });
-  const engine = await createEngineFromRepository({ threads: 2 });
-  const session = new lunglens.Session();
-  try {
-    session.addFile(path.basename(file), fs.readFileSync(file));
-    session.analyze(-1, GENERATED_AT, undefined);
-    const result = await engine.analyzeSession(session);
+  return analyzeNeuralInNode(file, (session, result) => {
     assert.equal(result.executionProvider, 'wasm');
     return JSON.parse(result.reportJson).neural;
-  } finally {
-    session.delete();
-    await engine.release();
-  }
+  }, GENERATED_AT);
 }
 
 // Runs the app on `file` and returns {reply, neural, status}: the worker's reply without the masks, the report's neural part and the status line.
@@ -84,6 +74,25 @@ test('WebGPU run matches WASM provider', async (t) => {
     }
     assert.ok(node.results.both_lungs.involvement.percent_of_lung.value >= 10, 'A046441 must be clearly affected');
     assertPagePrivate(app);
+
+    // A lost GPU device (driver reset, GPU process crash) under the loaded
+    // engine: the next analysis must run again on the WASM runtime and name the failure.
+    const worker = app.page.workers().find((w) => w.url().endsWith('/app/analysis_worker.js'));
+    assert.ok(worker, `analysis worker not found among ${app.page.workers().map((w) => w.url())}`);
+    await worker.evaluate(async () => (await self.ort.env.webgpu.device).destroy());
+    const afterLoss = await appNeural(app, slice);
+    assert.equal(afterLoss.reply.executionProvider, 'wasm');
+    assert.match(afterLoss.reply.webGpuNote, /^WebGPU failed during the analysis \(.+\), so the analysis ran again on the WASM runtime$/);
+    assert.match(afterLoss.status, /execution provider wasm \(WebAssembly, \d+ threads?\).* WebGPU not used: WebGPU failed during the analysis/);
+    assert.equal(afterLoss.neural.status, 'complete');
+    for (const key of ['right_lung', 'left_lung', 'both_lungs']) {
+      assert.equal(afterLoss.neural.results[key].volume.value, node.results[key].volume.value, `${key} volume after the loss`);
+      assert.equal(afterLoss.neural.results[key].involvement.percent_of_lung.value,
+        node.results[key].involvement.percent_of_lung.value, `${key} involvement after the loss`);
+    }
+    assert.match(afterLoss.reply.webGpuNote, /lost/i, 'the browser\'s reason is cut off');
+    assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
+    t.diagnostic(`after the device loss: ${afterLoss.reply.webGpuNote}`);
   } finally {
     await app.close();
   }
@@ -109,8 +118,7 @@ test('broken WebGPU runtime falls back', async (t) => {
   const reason = skipReason();
   if (reason) return t.skip(reason);
   // The WebGPU runtime's script loads, but its WebAssembly (fetched when the sessions are created) is missing.
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lunglens-site-without-webgpu-wasm-'));
-  fs.cpSync(site, scratch, { recursive: true });
+  const scratch = copySite('without-webgpu-wasm');
   fs.rmSync(path.join(scratch, 'vendor', 'onnxruntime-web', 'ort-wasm-simd-threaded.asyncify.wasm'));
   const app = await openApp({ isolation: true, neural: true, webGpu: true, query: '?webgpu=any', root: scratch });
   try {
@@ -123,6 +131,65 @@ test('broken WebGPU runtime falls back', async (t) => {
     // The only console errors are the browser's note on the 404 response and the runtime's own log of its failed WebAssembly.
     const expected = /404|wasm streaming compile failed|falling back to ArrayBuffer instantiation|failed to asynchronously prepare wasm|Aborted\(CompileError/;
     assert.deepEqual(app.consoleErrors.filter((text) => !expected.test(text)), [], 'console errors other than the missing file');
+    assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
+  } finally {
+    await app.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+// Returns the site paths of the WebGPU runtime files in the service worker's cache.
+async function cachedWebGpuRuntime(page) {
+  return page.evaluate(async () => {
+    const cache = await caches.open((await caches.keys()).find((name) => name.startsWith('lunglens-')));
+    const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
+    return paths.filter((p) => p.includes('webgpu') || p.includes('asyncify')).sort();
+  });
+}
+
+// Opens the app on `root`, waits until the service worker controls the page, and runs `slice`.
+async function controlledAppNeural(root) {
+  const app = await openApp({ isolation: true, neural: true, webGpu: true, query: '?webgpu=any', root });
+  await app.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await app.page.reload();
+  await app.page.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 60000 });
+  assert.equal(await app.page.evaluate(() => navigator.serviceWorker.controller !== null), true);
+  return { app, ...(await appNeural(app, slice)) };
+}
+
+test('WebGPU runtime cached on use', async (t) => {
+  const reason = skipReason();
+  if (reason) return t.skip(reason);
+  const { app, reply } = await controlledAppNeural(site);
+  try {
+    assert.equal(reply.executionProvider, 'webgpu', `WebGPU not used: ${reply.webGpuNote}`);
+    assert.deepEqual(await cachedWebGpuRuntime(app.page), [
+      '/vendor/onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs',
+      '/vendor/onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm',
+      '/vendor/onnxruntime-web/ort.webgpu.min.js',
+    ]);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
+test('other-build WebGPU runtime rejected', async (t) => {
+  const reason = skipReason();
+  if (reason) return t.skip(reason);
+  // The server has a WebGPU runtime script that differs from the one the service worker's build lists.
+  const scratch = copySite('other-webgpu-build');
+  fs.appendFileSync(path.join(scratch, 'vendor', 'onnxruntime-web', 'ort.webgpu.min.js'), '\n// another build\n');
+  const { app, reply, neural, status } = await controlledAppNeural(scratch);
+  try {
+    assert.equal(reply.executionProvider, 'wasm');
+    assert.match(reply.webGpuNote, /ort\.webgpu\.min\.js/);
+    assert.match(status, /WebGPU not used: /);
+    assert.equal(neural.status, 'complete');
+    assert.deepEqual(await cachedWebGpuRuntime(app.page), []);
+
+    // The only console error is the browser's note on the 409 response.
+    assert.deepEqual(app.consoleErrors.filter((text) => !/409/.test(text)), [], 'console errors other than the rejected file');
     assert.deepEqual(app.foreignRequests, [], 'requests outside the page origin');
   } finally {
     await app.close();

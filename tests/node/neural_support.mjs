@@ -1,10 +1,12 @@
 // Helpers of the neural-engine Node tests: paths, a grayscale PNG reader for
-// the training triplets, Dice, and engine creation from the committed models.
+// the training triplets, Dice, engine creation from the committed models and
+// a whole neural analysis in the WebAssembly core.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createNeuralEngine } from '../../web/neural/neural_engine.mjs';
+import { loadLunglens } from '../../wasm/node_loader.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dataRoot = process.env.LUNGLENS_DATA ?? path.resolve(root, '..', 'shared', 'data');
@@ -104,4 +106,23 @@ export function addFolder(session, folder) {
   const names = fs.readdirSync(folder).sort();
   for (const name of names) session.addFile(name, fs.readFileSync(path.join(folder, name)));
   return names.length;
+}
+
+// Runs the classical and then the neural analysis of `input` (a DICOM file,
+// or a folder whose files are all added) in the WebAssembly core with
+// threads and the repository's models on the WASM provider. Returns
+// inspect(session, result), called before the session and engine are freed.
+export async function analyzeNeuralInNode(input, inspect, generatedAt) {
+  const lunglens = await loadLunglens({ threads: true });
+  const engine = await createEngineFromRepository({ threads: 2 });
+  const session = new lunglens.Session();
+  try {
+    if (fs.statSync(input).isDirectory()) addFolder(session, input);
+    else session.addFile(path.basename(input), fs.readFileSync(input));
+    session.analyze(-1, generatedAt, undefined);
+    return inspect(session, await engine.analyzeSession(session));
+  } finally {
+    session.delete();
+    await engine.release();
+  }
 }

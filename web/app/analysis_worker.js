@@ -186,13 +186,23 @@ const handlers = {
     neuralCancelRequested = false;
 
     if (!neuralModule) neuralModule = import('./neural_worker_engine.mjs');
-    const { loadNeuralEngine } = await neuralModule;
-    const { engine, threads, loadSeconds, webGpuNote } = await loadNeuralEngine(self.location.href, request.webGpu);
+    const { loadNeuralEngine, fallBackToWasm } = await neuralModule;
+    let { engine, threads, loadSeconds, webGpuNote } = await loadNeuralEngine(self.location.href, request.webGpu);
 
     const report = progressReporter(request.id);
-    const result = await engine.analyzeSession(target, {
+    const run = () => engine.analyzeSession(target, {
       onProgress: (done, total) => report('neural', done, total) && !neuralCancelRequested,
     });
+    let result;
+    try {
+      result = await run();
+    } catch (error) {
+      if (engine.executionProvider !== 'webgpu') throw error;
+      // A lost GPU device fails the WebGPU run, so the WASM engine computes every slice again.
+      ({ engine, threads, loadSeconds, webGpuNote } = await fallBackToWasm(self.location.href, engine, error));
+      console.warn(`lunglens: neural analysis ${request.id}: ${webGpuNote}`);
+      result = await run();
+    }
     const copy = (view) => (view ? view.slice() : null);
     const lungs = result.cancelled ? null : copy(target.neuralLungLabels());
     const lesions = result.cancelled ? null : copy(target.neuralLesionLabels());

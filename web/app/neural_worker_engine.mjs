@@ -108,7 +108,8 @@ function yieldingOrt(ort) {
   return { env: ort.env, Tensor: ort.Tensor, InferenceSession };
 }
 
-async function load(workerUrl, webGpuMode) {
+// `offNote` is the webGpuNote when webGpuMode is 'off'.
+async function load(workerUrl, webGpuMode, offNote = null) {
   const started = performance.now();
   const siteRoot = new URL('../', workerUrl);
   const [lungModel, lesionModel] = await Promise.all([
@@ -123,7 +124,7 @@ async function load(workerUrl, webGpuMode) {
   const loaded = (engine, webGpuNote) => ({ engine, threads, loadSeconds: (performance.now() - started) / 1000, webGpuNote });
 
   const { tryWebGpu, reason } = await webGpuChoice(webGpuMode);
-  let webGpuNote = reason;
+  let webGpuNote = reason ?? offNote;
   if (tryWebGpu) {
     // Any failure of the WebGPU runtime (its script, its WebAssembly fetched
     // later, or the WebGPU sessions) leads to the WASM runtime, which replaces
@@ -159,5 +160,32 @@ export function loadNeuralEngine(workerUrl, webGpuMode = 'auto') {
       throw error;
     });
   }
+  return loading;
+}
+
+// Replaces `failedEngine`, a WebGPU engine whose run failed (for example
+// after a driver reset lost the GPU device), with an engine on the WASM
+// runtime for this and every later loadNeuralEngine call. Resolves to
+// loadNeuralEngine's result, whose webGpuNote names the failure.
+export function fallBackToWasm(workerUrl, failedEngine, cause) {
+  // ONNX Runtime's messages span lines and name its source files, and the
+  // browser's reason (such as "The Device was lost") comes last, so a long
+  // message keeps its start and its end on one line.
+  const text = String(cause && cause.message ? cause.message : cause).replace(/\s+/g, ' ').trim();
+  const shortText = text.length > 300 ? `${text.slice(0, 100)} … ${text.slice(-200)}` : text;
+  const note = `WebGPU failed during the analysis (${shortText}), so the analysis ran again on the WASM runtime`;
+  loading = (async () => {
+    try {
+      await failedEngine.release();
+    } catch (error) {
+      // Sessions on a lost device may fail to release. The WASM runtime replaces them anyway.
+      console.warn(`lunglens: releasing the failed WebGPU sessions failed: ${error && error.message ? error.message : error}`);
+    }
+    self.ort = undefined;
+    return load(workerUrl, 'off', note);
+  })().catch((error) => {
+    loading = null;
+    throw error;
+  });
   return loading;
 }
