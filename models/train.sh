@@ -31,4 +31,10 @@ if [ -f ../build/wasm-threads/wasm/lunglens-threads.js ]; then
 else
   echo "train.sh: build/wasm-threads not built, skipping the transfer check (scripts/build.sh wasm)" >&2
 fi
+# The diffuse GGO probe loads and segments a real series with the native CLI.
+if [ -x ../build/native/examples/cli/lunglens ]; then
+  nice -n 10 "$PYTHON" probe_diffuse_ggo.py
+else
+  echo "train.sh: build/native not built, skipping the diffuse GGO probe (scripts/build.sh native)" >&2
+fi
 "$PYTHON" write_cards.py
