@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "dicom/hu_conversion.h"
 #include "volume/volume.h"
@@ -68,6 +72,62 @@ TEST_CASE("int16 overflow is reported") {
   std::int16_t hu = 0;
   std::uint8_t mask = 0;
   CHECK_FALSE(convert_frame_to_int16(pixels, 0, mapping, &hu, &mask));
+}
+
+TEST_CASE("int16 conversion of every 16-bit sample") {
+  // The 16-bit loop must give what stored_value and the mapping give, sample
+  // by sample, for every raw value: signed and unsigned, junk above BitsStored,
+  // a shifted HighBit, padding, slopes that overflow int16 and one that needs
+  // 64-bit arithmetic.
+  struct Case {
+    StoredValueFormat format;
+    double slope;
+    double intercept;
+    std::optional<std::int32_t> padding_low;
+    std::int32_t padding_high;
+  };
+  const Case cases[] = {
+      {{16, 16, 15, true}, 1, -1024, -2000, -1999},
+      {{16, 12, 11, true}, 1, -1024, std::nullopt, 0},
+      {{16, 12, 15, false}, 2, -1024, 0, 0},
+      {{16, 16, 15, false}, 1, -1024, 65535, 65000},
+      {{16, 16, 15, true}, 3, -32768, std::nullopt, 0},
+      {{16, 16, 15, true}, 20000, 0, std::nullopt, 0},
+  };
+  std::vector<std::uint16_t> raw(65536);
+  for (std::size_t v = 0; v < raw.size(); ++v) raw[v] = static_cast<std::uint16_t>(v);
+
+  for (const Case& c : cases) {
+    CAPTURE(c.format.bits_stored);
+    CAPTURE(c.format.high_bit);
+    CAPTURE(c.slope);
+    const DecodedPixels pixels = pixels_16(raw, c.format);
+    HuMapping mapping;
+    mapping.slope = c.slope;
+    mapping.intercept = c.intercept;
+    mapping.padding_low = c.padding_low;
+    mapping.padding_high = c.padding_high;
+
+    std::vector<std::int16_t> expected_hu(raw.size());
+    std::vector<std::uint8_t> expected_mask(raw.size());
+    bool expected_fits = true;
+    for (std::size_t v = 0; v < raw.size(); ++v) {
+      const std::int64_t stored = stored_value(raw[v], c.format);
+      const std::int64_t low = c.padding_low ? std::min<std::int64_t>(*c.padding_low, c.padding_high) : 1;
+      const std::int64_t high = c.padding_low ? std::max<std::int64_t>(*c.padding_low, c.padding_high) : 0;
+      const std::int64_t hu = stored * std::llround(c.slope) + std::llround(c.intercept);
+      expected_mask[v] = stored >= low && stored <= high;
+      const bool fits = hu >= -32768 && hu <= 32767;
+      if (!expected_mask[v] && !fits) expected_fits = false;
+      expected_hu[v] = static_cast<std::int16_t>(expected_mask[v] ? kPaddingHu : (fits ? hu : 0));
+    }
+
+    std::vector<std::int16_t> hu(raw.size());
+    std::vector<std::uint8_t> mask(raw.size());
+    CHECK(convert_frame_to_int16(pixels, 0, mapping, hu.data(), mask.data()) == expected_fits);
+    CHECK(hu == expected_hu);
+    CHECK(mask == expected_mask);
+  }
 }
 
 TEST_CASE("float32 conversion") {
