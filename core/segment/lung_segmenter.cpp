@@ -1,5 +1,6 @@
 #include "segment/lung_segmenter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <new>
@@ -17,6 +18,7 @@
 #include "segment/lung_candidates.h"
 #include "segment/lung_split.h"
 #include "segment/pleural_refinement.h"
+#include "segment/slice_gaps.h"
 
 namespace lunglens {
 namespace {
@@ -268,6 +270,22 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   return true;
 }
 
+// Returns the start of the note on the slices of `gaps` (canonical indices,
+// increasing) with their head-foot positions, for example "2 axial slices
+// without data, at z = -117.5 to -115.0 mm,".
+std::string describe_gaps(const std::vector<std::int64_t>& gaps, const Geometry& canonical) {
+  const auto z_mm = [&](std::int64_t k) { return canonical.index_to_lps({0.0, 0.0, double(k)})[2]; };
+  char text[128];
+  if (gaps.size() == 1) {
+    std::snprintf(text, sizeof text, "1 axial slice without data, at z = %.1f mm,", z_mm(gaps.front()));
+  } else {
+    const double first = z_mm(gaps.front()), last = z_mm(gaps.back());
+    std::snprintf(text, sizeof text, "%zu axial slices without data, at z = %.1f to %.1f mm,", gaps.size(),
+                  std::min(first, last), std::max(first, last));
+  }
+  return text;
+}
+
 // Returns `part` (the voxels of `box` on the canonical grid `canonical`)
 // written into a zero volume on the acquisition grid; frees `part`.
 std::vector<std::uint8_t> to_volume(std::vector<std::uint8_t>& part, const IndexBox& box, const Geometry& canonical,
@@ -304,11 +322,20 @@ LungSegmentation segment_lungs(const HuVolume& volume, const SegmentOptions& opt
     } else if (auto hu_fault = check_hounsfield_units(ct)) {
       result.diagnostics.push_back(*hu_fault);
     } else {
+      const std::vector<std::int64_t> gaps = fill_slice_gaps(ct);
+      if (!gaps.empty())
+        result.diagnostics.push_back({DiagnosticCode::missing_slice, Severity::info, "",
+                                      describe_gaps(gaps, canonical) +
+                                          " were interpolated from the slices above and below for the segmentation "
+                                          "only, so that the gap does not cut the lungs; no lung or lesion is "
+                                          "counted in them"});
       IndexBox box;
       std::vector<std::uint8_t> labels;
       std::vector<std::uint8_t> lesions;
       if (segment_canonical(std::move(ct), options, progress, result, box, labels, lesions) &&
           step_done(progress, 7, result)) {
+        clear_slices(labels, box, gaps);
+        clear_slices(lesions, box, gaps);
         result.lungs = to_volume(labels, box, canonical, permutation);
         result.lesions = to_volume(lesions, box, canonical, permutation);
         result.lungs_found = true;

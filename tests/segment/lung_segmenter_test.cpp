@@ -70,11 +70,15 @@ double truth_share_in(const Phantom& phantom, const LungSegmentation& segmentati
   return total ? double(inside) / double(total) : 0.0;
 }
 
-// Loads the largest series of the DICOM files under `folder` (one file when `folder` is a file).
-HuVolume load_dicom(const std::filesystem::path& path) {
+// Loads the largest series of the DICOM files under `folder` (one file when
+// `folder` is a file), leaving out the files named in `left_out`.
+HuVolume load_dicom(const std::filesystem::path& path, const std::vector<std::string>& left_out = {}) {
   std::vector<std::filesystem::path> paths;
   if (std::filesystem::is_directory(path)) paths = test::list_files(path);
   else paths.push_back(path);
+  std::erase_if(paths, [&](const std::filesystem::path& file) {
+    return std::find(left_out.begin(), left_out.end(), file.filename().string()) != left_out.end();
+  });
   std::vector<std::vector<std::uint8_t>> bytes;
   std::vector<InputFile> files;
   for (const auto& file : paths) bytes.push_back(test::read_file(file));
@@ -305,6 +309,42 @@ TEST_CASE("LIDC lungs") {
     CHECK(measured.airway_ml > 5.0);  // Labelled as airway, so not in a lung.
     CHECK(measured.lesion_share() < 0.05);
   }
+}
+
+// A file missing from the middle of the series leaves a slice of padding.
+// Not bridged, it cuts both lungs in two and the right/left split fails (one
+// lung of 3721 mL). Bridged, it counts no lung.
+TEST_CASE("LIDC lungs across a missing slice") {
+  const auto folder = test::data_path("ct/LIDC-IDRI-0001");
+  if (!folder) return;
+  const Measured whole = measure(segment_lungs(load_dicom(*folder)));
+
+  const HuVolume volume = load_dicom(*folder, {"000061.dcm"});
+  const LungSegmentation segmentation = segment_lungs(volume);
+  REQUIRE(segmentation.lungs_found);
+  CHECK_FALSE(has_code(segmentation, DiagnosticCode::single_lung));
+  CHECK(has_code(segmentation, DiagnosticCode::missing_slice));
+  const Measured measured = measure(segmentation);
+  MESSAGE("without 000061.dcm: right " << measured.right_ml << " mL, left " << measured.left_ml << " mL");
+
+  // One 2.5 mm slice of about 130 lost: each lung within 3 % below the whole series.
+  CHECK(measured.right_ml < whole.right_ml);
+  CHECK(measured.right_ml > 0.97 * whole.right_ml);
+  CHECK(measured.left_ml < whole.left_ml);
+  CHECK(measured.left_ml > 0.97 * whole.left_ml);
+
+  // No lung is counted in the slice without data.
+  const auto& n = volume.geometry.size;
+  const std::int64_t slice_voxels = n[0] * n[1];
+  std::int64_t gap_slices = 0;
+  for (std::int64_t k = 0; k < n[2]; ++k) {
+    const auto first = volume.padding_mask.begin() + k * slice_voxels;
+    if (!std::all_of(first, first + slice_voxels, [](std::uint8_t p) { return p != 0; })) continue;
+    ++gap_slices;
+    const auto labels = segmentation.lungs.begin() + k * slice_voxels;
+    CHECK(std::count(labels, labels + slice_voxels, std::uint8_t{0}) == slice_voxels);
+  }
+  CHECK(gap_slices == 1);
 }
 
 // Lesion share of each axial COVID slice with lungs, by patient; checks on
