@@ -306,6 +306,34 @@ test('zip archive loads like its files', async (t) => {
   }
 });
 
+test('new input replaces loaded study', async (t) => {
+  const slice = path.join(covidSlices, 'A046441', 'axial', '19010101-23.dcm');
+  const reason = skipReason(lidc1) ?? (fs.existsSync(slice) ? null : `real-data file ${slice} not found (set LUNGLENS_DATA)`);
+  if (reason) return t.skip(reason);
+  const names = fs.readdirSync(lidc1).sort().slice(60, 72);
+  const app = await openApp({ isolation: true });
+  try {
+    const { page } = app;
+    await page.setInputFiles('#file-input', names.map((name) => path.join(lidc1, name)));
+    assert.equal(await waitForResult(page), 'ready');
+    assert.match(await page.textContent('#patient-line'), /LIDC-IDRI-0001/);
+
+    // A later choice is analysed on its own, not added to the 12 LIDC slices.
+    await page.setInputFiles('#file-input', slice);
+    assert.equal(await waitForResult(page), 'ready');
+    const scan = await page.evaluate(() => window.lunglens.scan);
+    assert.equal(scan.series.length, 1);
+    assert.equal(scan.series[0].slices, 1);
+    const report = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
+    assert.equal(report.input.slice_count.value, 1);
+    assert.doesNotMatch(await page.textContent('#patient-line'), /LIDC-IDRI-0001/);
+    assert.equal(await page.$$eval('#series-table tbody tr', (rows) => rows.length), 1);
+    assertPagePrivate(app);
+  } finally {
+    await app.close();
+  }
+});
+
 test('dropped files load like chosen ones', async (t) => {
   const reason = skipReason(lidc1);
   if (reason) return t.skip(reason);

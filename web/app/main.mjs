@@ -42,7 +42,16 @@ function setState(state) {
 }
 
 function showMessage(container, kind, ...content) {
-  container.append(element('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : undefined }, ...content));
+  const message = element('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : undefined }, ...content);
+  container.append(message);
+  return message;
+}
+
+const cancelledText = 'Analysis cancelled. The files are still loaded; choose a series and analyse again.';
+
+// Shows the note on a cancelled analysis, which the next analysis removes.
+function showCancelled() {
+  showMessage($('input-messages'), 'info', cancelledText).dataset.note = 'cancelled';
 }
 
 // ---- Engine start and restart ----
@@ -131,9 +140,6 @@ async function sendSource(source, onRead) {
   return rejected;
 }
 
-// SeriesDescription that the core's series writer gives the sample phantom.
-const sampleDescription = 'lunglens synthetic chest phantom';
-
 // States in which new input or a new analysis must wait.
 const busyStates = ['starting', 'reading', 'analyzing', 'cancelling', 'restarting'];
 
@@ -143,6 +149,10 @@ async function addSource(source) {
   $('input-messages').replaceChildren();
   resetProgress();
   try {
+    // New input replaces the loaded study, so the page never analyses files that
+    // were loaded before. Files of one study that lie in several folders are
+    // chosen together (their parent folder, or several files at once).
+    if (app.sources.length > 0) await clearLoaded();
     const rejected = await sendSource(source, (done, total) => setStageProgress('reading', done, total));
     app.sources.push(source);
     $('clear-button').disabled = false;
@@ -151,11 +161,8 @@ async function addSource(source) {
         diagnosticList(rejected.map((r) => ({ severity: 'error', file: r.file, message: r.message }))));
     }
     await scanFiles();
-    // The sample button analyses the sample even beside a loaded study;
-    // other input lets the core choose the chest CT among all series.
-    const sampleIndex = source.kind === 'sample'
-      ? app.scan.series.findIndex((series) => series.description === sampleDescription) : -1;
-    if (app.scan.series.length > 0) await analyze(sampleIndex);
+    // The core chooses the chest CT among the series of the input.
+    if (app.scan.series.length > 0) await analyze(-1);
     else setState('idle');
   } catch (error) {
     showEngineError(error);
@@ -228,6 +235,7 @@ async function analyze(seriesIndex) {
   if (busyStates.includes(app.state) && app.state !== 'reading') return;
   setState('analyzing');
   resetProgress();
+  for (const note of $('input-messages').querySelectorAll('[data-note="cancelled"]')) note.remove();
   setStageProgress('reading', 1, 1);
   $('analyze-button').disabled = true;
   $('cancel-button').hidden = false;
@@ -247,7 +255,7 @@ async function analyze(seriesIndex) {
       $('report-section').hidden = true;
       try {
         await restartEngine();
-        showMessage($('input-messages'), 'info', 'Analysis cancelled. The files are still loaded; choose a series and analyse again.');
+        showCancelled();
         setState('idle');
       } catch (restartError) {
         showEngineError(restartError);
@@ -276,7 +284,7 @@ async function showAnalysis(reply) {
   markSeries(reply.seriesIndex);
   const errors = reply.diagnostics.filter((d) => d.severity === 'error');
   const cancelled = reply.diagnostics.some((d) => d.code === 'cancelled');
-  if (cancelled) showMessage($('input-messages'), 'info', 'Analysis cancelled. The files are still loaded; choose a series and analyse again.');
+  if (cancelled) showCancelled();
   else if (!reply.analysisOk) showMessage($('input-messages'), 'error', 'The analysis did not complete:', diagnosticList(errors.length ? errors : reply.diagnostics, { includeInfo: true }));
 
   // A run without a volume or report (cancelled, or failed early) hides the
@@ -393,20 +401,32 @@ function showWindow(window) {
 
 // ---- Wiring ----
 
-function clearAll() {
-  if (busyStates.includes(app.state)) return;
+// Forgets the loaded files and results, in the page and in the worker, and hides their sections.
+function clearLoaded() {
   app.sources = [];
   app.scan = null;
   app.report = null;
   app.volume = null;
-  client.request({ type: 'clearFiles' }).catch(showEngineError);
   $('series-section').hidden = true;
   $('viewer-section').hidden = true;
   $('report-section').hidden = true;
-  $('progress-section').hidden = true;
   $('input-messages').replaceChildren();
   $('clear-button').disabled = true;
+  return client.request({ type: 'clearFiles' });
+}
+
+function clearAll() {
+  if (busyStates.includes(app.state)) return;
+  clearLoaded().catch(showEngineError);
+  $('progress-section').hidden = true;
   setState('idle');
+}
+
+// Reports an input choice without files; the loaded study, if any, stays.
+function showNoFiles(text) {
+  if (busyStates.includes(app.state)) return;
+  $('input-messages').replaceChildren();
+  showMessage($('input-messages'), 'error', `${text} Choose the folder that contains the CT slices (DICOM files), or a .zip of it.`);
 }
 
 function wireInputs() {
@@ -415,6 +435,7 @@ function wireInputs() {
       const items = filesFromInput(event.target);
       event.target.value = '';
       if (items.length > 0) addSource({ kind: 'files', items });
+      else showNoFiles(id === 'folder-input' ? 'The chosen folder contains no files.' : 'No file was chosen.');
     });
   }
   const zone = $('drop-zone');
@@ -428,6 +449,7 @@ function wireInputs() {
     zone.classList.remove('dragging');
     const items = await filesFromDrop(event.dataTransfer);
     if (items.length > 0) addSource({ kind: 'files', items });
+    else showNoFiles('The dropped items contain no files (an empty folder?).');
   });
   $('sample-button').addEventListener('click', () => addSource({ kind: 'sample' }));
   $('clear-button').addEventListener('click', clearAll);
