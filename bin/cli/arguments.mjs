@@ -53,6 +53,7 @@ export function parseArguments(argv) {
     const option = rest[a];
     const value = () => {
       if (a + 1 >= rest.length) throw new UsageError(`${option} needs a value`);
+      if (rest[a + 1].startsWith('--')) throw new UsageError(`${option} needs a value, not the option ${rest[a + 1]}`);
       return rest[++a];
     };
     if (option === '--help' || option === '-h') return { ...options, command: 'help' };

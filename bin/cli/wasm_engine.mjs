@@ -71,7 +71,7 @@ export async function runWasm(options) {
   const session = new lunglens.Session();
   try {
     if (!options.sample && addInputFiles(session, options.paths) === 0) {
-      process.stderr.write('lunglens: no readable files in the given paths\n');
+      process.stderr.write(`lunglens: no readable files in ${options.paths.join(', ')} (empty folders?)\n`);
       return 1;
     }
 

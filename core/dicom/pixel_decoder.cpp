@@ -26,6 +26,17 @@ std::string syntax_name(const gdcm::TransferSyntax& syntax) {
   return uid != nullptr ? uid : "unknown";
 }
 
+// Returns true when the sequence delimitation item (FFFE,E0DD) that closes
+// encapsulated Pixel Data lies in the last bytes of `file`. A file cut short
+// inside the fragments lacks it. Elements after the Pixel Data (trailing
+// padding, a digital signature) are rare in CT, so 256 bytes are searched.
+bool ends_with_sequence_delimiter(const InputFile& file) {
+  constexpr std::uint8_t kDelimiter[8] = {0xFE, 0xFF, 0xDD, 0xE0, 0x00, 0x00, 0x00, 0x00};
+  const std::size_t searched = std::min<std::size_t>(file.bytes.size(), 256);
+  const auto tail = file.bytes.subspan(file.bytes.size() - searched);
+  return std::search(tail.begin(), tail.end(), std::begin(kDelimiter), std::end(kDelimiter)) != tail.end();
+}
+
 // Checks the Pixel Data element before GDCM decodes it: a native value must
 // hold every frame, an encapsulated one must have fragments.
 std::optional<Diagnostic> check_pixel_element(const InputFile& file, const gdcm::DataSet& data_set,
@@ -91,9 +102,16 @@ std::optional<Diagnostic> decode_checked(const InputFile& file, const FileHeader
                             std::to_string(expected_bytes) + " (Rows x Columns x frames x BitsAllocated/8)");
 
   pixels.buffer.resize(static_cast<std::size_t>(buffer_bytes));
-  if (!image.GetBuffer(reinterpret_cast<char*>(pixels.buffer.data())))
+  if (!image.GetBuffer(reinterpret_cast<char*>(pixels.buffer.data()))) {
+    if (syntax.IsEncapsulated() && !ends_with_sequence_delimiter(file))
+      return decode_error(file, DiagnosticCode::decode_failed,
+                          "GDCM could not decode the Pixel Data (transfer syntax " + syntax_name(syntax) +
+                              "): the file (" + std::to_string(file.bytes.size()) +
+                              " bytes) ends inside the compressed fragments, without their sequence delimiter, so it "
+                              "is probably cut short");
     return decode_error(file, DiagnosticCode::decode_failed,
                         "GDCM could not decode the Pixel Data (transfer syntax " + syntax_name(syntax) + ")");
+  }
 
   pixels.format.bits_allocated = bits_allocated;
   pixels.format.bits_stored = format.GetBitsStored();

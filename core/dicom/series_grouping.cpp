@@ -162,7 +162,8 @@ void summarise_pixels(const std::vector<FrameRef>& frames, SeriesInfo& series) {
   if (series.has_padding_value)
     series.diagnostics.push_back(Diagnostic{
         DiagnosticCode::pixel_padding, Severity::info, "",
-        "PixelPaddingValue declared: voxels that store it are set to -1024 HU and flagged in the padding mask"});
+        "PixelPaddingValue declared: voxels that store it (checked when the pixels are decoded) are set to "
+        "-1024 HU and flagged in the padding mask"});
 
   const std::int64_t voxels = series.geometry.voxel_count();
   series.estimated_bytes = voxels * (series.integer_rescale ? 2 : 4) + voxels;

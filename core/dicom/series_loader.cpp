@@ -245,8 +245,8 @@ LoadResult load_series(const ScanResult& scan, std::size_t series_index, std::sp
   if (series.has_padding_value && !any_flagged)
     result.diagnostics.push_back(Diagnostic{
         DiagnosticCode::pixel_padding, Severity::warning, "",
-        "PixelPaddingValue is declared but no voxel stores it, so nothing is flagged as padding: the area "
-        "outside the scan field keeps its stored value as HU"});
+        "PixelPaddingValue is declared but no decoded voxel stores it, so nothing is flagged as padding: the "
+        "area outside the scan field keeps its stored value as HU"});
   result.ok = true;
   return result;
 }

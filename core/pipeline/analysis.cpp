@@ -6,6 +6,8 @@
 #include <cmath>
 #include <exception>
 #include <new>
+#include <set>
+#include <string>
 #include <tuple>
 
 #include "dicom/series_loader.h"
@@ -203,7 +205,10 @@ AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOpt
       result.diagnostics.push_back({DiagnosticCode::no_series, Severity::error, "",
                                     result.scan.series.empty()
                                         ? "no image series found among " + std::to_string(files.size()) + " files"
-                                        : "series index out of range"});
+                                        : "series index " + (chosen ? std::to_string(*chosen) : "(none)") +
+                                              " is out of range: " + std::to_string(result.scan.series.size()) +
+                                              " series found (0 to " +
+                                              std::to_string(result.scan.series.size() - 1) + ")"});
       return result;
     }
     result.series_index = *chosen;
@@ -216,10 +221,17 @@ AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOpt
         others += (others.empty() ? "" : "; ") + std::to_string(s) + ": " + other.modality + " '" +
                   other.description + "', " + std::to_string(other.slices.size()) + " slices";
       }
+      // Series of several studies are different examinations, often of different patients, so this is a warning.
+      std::set<std::string> studies;
+      for (const SeriesInfo& info : result.scan.series) studies.insert(info.study_instance_uid);
+      const bool several_studies = studies.size() > 1;
       const SeriesInfo& chosen_series = result.scan.series[result.series_index];
       result.load_diagnostics.push_back(
-          {DiagnosticCode::series_chosen, Severity::info, "",
-           std::to_string(result.scan.series.size()) + " image series found; analysing series " +
+          {DiagnosticCode::series_chosen, several_studies ? Severity::warning : Severity::info, "",
+           (several_studies ? "the input holds " + std::to_string(studies.size()) +
+                                  " studies (different examinations, possibly of different patients); "
+                            : std::string()) +
+               std::to_string(result.scan.series.size()) + " image series found; analysing series " +
                std::to_string(result.series_index) + " ('" + chosen_series.description + "', " +
                std::to_string(chosen_series.slices.size()) + " slices); not analysed: " + others});
     }

@@ -98,7 +98,9 @@ int run_analyze(const AnalyzeArguments& arguments) {
     loaded = read_input_paths(arguments.paths);
     for (const auto& error : loaded.errors) std::fprintf(stderr, "error: %s\n", error.c_str());
     if (loaded.names.empty()) {
-      std::fprintf(stderr, "lunglens: no readable files in the given paths\n");
+      std::string paths;
+      for (const auto& path : arguments.paths) paths += (paths.empty() ? "" : ", ") + path;
+      std::fprintf(stderr, "lunglens: no readable files in %s (empty folders?)\n", paths.c_str());
       return 1;
     }
   }

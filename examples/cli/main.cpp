@@ -49,15 +49,18 @@ struct Arguments {
   bool timing = false;
 };
 
+// Prints the usage: on stdout with status 0 for --help (message null), else
+// on stderr after the message with status 2.
 int usage(const char* message) {
+  FILE* out = message ? stderr : stdout;
   if (message) std::fprintf(stderr, "lunglens: %s\n", message);
-  std::fprintf(stderr,
+  std::fprintf(out,
                "usage: lunglens analyze [PATH...] [--sample] [--out DIR] [--series N] [--timing] [--quiet]\n"
                "                        [--generated-at TIME]\n"
                "       lunglens series PATH...\n"
                "       lunglens load PATH... [--series N] [--raw FILE] [--geometry FILE]\n"
                "                             [--metadata FILE] [--timing]\n");
-  return 2;
+  return message ? 2 : 0;
 }
 
 bool parse_arguments(int argc, char** argv, Arguments& arguments, std::string& error) {
@@ -71,6 +74,10 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, std::string& e
     auto value = [&](std::string& target) {
       if (a + 1 >= argc) {
         error = option + " needs a value";
+        return false;
+      }
+      if (std::string(argv[a + 1]).starts_with("--")) {
+        error = option + " needs a value, not the option " + argv[a + 1];
         return false;
       }
       target = argv[++a];
@@ -253,6 +260,10 @@ bool parse_analyze_arguments(int argc, char** argv, cli::AnalyzeArguments& argum
     } else if (option == "--out" || option == "--series" || option == "--generated-at") {
       if (a + 1 >= argc) {
         error = option + " needs a value";
+        return false;
+      }
+      if (std::string(argv[a + 1]).starts_with("--")) {
+        error = option + " needs a value, not the option " + argv[a + 1];
         return false;
       }
       const std::string value = argv[++a];

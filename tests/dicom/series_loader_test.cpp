@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -276,7 +277,7 @@ TEST_CASE("declared padding that no voxel stores warns") {
     return d.code == DiagnosticCode::pixel_padding && d.severity == Severity::warning;
   });
   REQUIRE(warning != loaded.diagnostics.end());
-  CHECK(warning->message.find("no voxel stores it") != std::string::npos);
+  CHECK(warning->message.find("no decoded voxel stores it") != std::string::npos);
 }
 
 TEST_CASE("missing slice filled and flagged") {
@@ -426,6 +427,32 @@ TEST_CASE("LIDC-IDRI-0001 loads") {
   CHECK(scan.headers[0].pixel_padding_value == -2000);
   CHECK(volume.padding_mask.size() == static_cast<std::size_t>(volume.voxel_count()));
   CHECK(volume.hu_at(0) == -2048.0f);
+}
+
+TEST_CASE("JPEG-LS file cut short is named") {
+  // Three JPEG-LS slices of LIDC-IDRI-0002; the middle file keeps 60 % of its bytes.
+  const auto folder = data_path("ct/LIDC-IDRI-0002");
+  if (!folder) return;
+  const auto paths = list_files(*folder);
+  REQUIRE(paths.size() > 102);
+  FileSet set;
+  for (std::size_t p = 100; p < 103; ++p) {
+    std::vector<std::uint8_t> bytes = read_file(paths[p]);
+    if (p == 101) bytes.resize(bytes.size() * 6 / 10);
+    set.add(paths[p].filename().string(), std::move(bytes));
+  }
+
+  const auto files = set.files();
+  const ScanResult scan = scan_files(files);
+  REQUIRE(scan.series.size() == 1);
+  const LoadResult loaded = load_series(scan, 0, files);
+  REQUIRE(loaded.ok);
+  const auto error = std::find_if(loaded.diagnostics.begin(), loaded.diagnostics.end(), [&](const Diagnostic& d) {
+    return d.severity == Severity::error && d.file == paths[101].filename().string();
+  });
+  REQUIRE(error != loaded.diagnostics.end());
+  CHECK(error->code == DiagnosticCode::decode_failed);
+  CHECK(error->message.find("probably cut short") != std::string::npos);
 }
 
 TEST_CASE("LIDC-IDRI-0002 loads") {

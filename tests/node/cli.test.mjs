@@ -108,11 +108,21 @@ test('cli without arguments is a usage error', () => {
 
 test('cli rejects unknown options and values', () => {
   for (const args of [['analyze', '--frobnicate', 'x'], ['analyze', 'x', '--series', '-1'],
-    ['analyze', 'x', '--engine', 'gpu'], ['analyze', '--sample', 'x'], ['analyze'], ['analyse', 'x'], ['analyze', 'x', '--out']]) {
+    ['analyze', 'x', '--engine', 'gpu'], ['analyze', '--sample', 'x'], ['analyze'], ['analyse', 'x'], ['analyze', 'x', '--out'], ['analyze', 'x', '--out', '--quiet']]) {
     const result = run(args);
     assert.equal(result.status, 2, args.join(' '));
     assert.match(result.stderr, /^lunglens: /, args.join(' '));
   }
+});
+
+test('native cli help and option values', (t) => {
+  if (!fs.existsSync(nativeCli)) return t.skip(`${nativeCli} not built (scripts/build.sh native)`);
+  const help = spawnSync(nativeCli, ['--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^usage: lunglens analyze/);
+  const quiet = spawnSync(nativeCli, ['analyze', 'x', '--out', '--quiet'], { encoding: 'utf8' });
+  assert.equal(quiet.status, 2);
+  assert.match(quiet.stderr, /^lunglens: --out needs a value, not the option --quiet\n/);
 });
 
 test('cli help and version', () => {
@@ -140,7 +150,7 @@ for (const engine of engines) {
     const result = run(['analyze', missing, '--out', path.join(folder, 'out'), '--engine', engine.name]);
     assert.equal(result.status, 1);
     assert.ok(result.stderr.includes(`error: ${missing}: not found`), result.stderr);
-    assert.equal(result.lastLine, 'lunglens: no readable files in the given paths');
+    assert.equal(result.lastLine, `lunglens: no readable files in ${missing} (empty folders?)`);
   });
 
   test(`cli ${engine.name} non-DICOM folder`, (t) => {
@@ -188,7 +198,7 @@ test('cli series out of range', (t) => {
     if (!engine.available) continue;
     const result = run(['analyze', series, '--series', '3', '--out', scratchFolder(t), '--engine', engine.name]);
     assert.equal(result.status, 1, engine.name);
-    assert.equal(result.lastLine, 'lunglens: analysis failed: error [no_series] series index out of range', engine.name);
+    assert.equal(result.lastLine, 'lunglens: analysis failed: error [no_series] series index 3 is out of range: 1 series found (0 to 0)', engine.name);
   }
 });
 

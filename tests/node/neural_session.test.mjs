@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import { loadLunglens } from '../../wasm/node_loader.mjs';
-import { createEngineFromRepository, dataRoot, skipWithout } from './neural_support.mjs';
+import { createNeuralEngine } from '../../web/neural/neural_engine.mjs';
+import { createEngineFromRepository, dataRoot, modelPath, skipWithout } from './neural_support.mjs';
 
 const GRID_PIXELS = 256 * 256;
 const sliceFolder = path.join(dataRoot, 'covid-slices', 'A046441', 'axial');
@@ -55,4 +56,18 @@ test('neural engine rejects wrong input size', async () => {
   } finally {
     await engine.release();
   }
+});
+
+test('corrupt model named in error', async () => {
+  const ort = await import('onnxruntime-web');
+  const lungModel = fs.readFileSync(modelPath('lung'));
+  const corrupt = new Uint8Array(fs.readFileSync(modelPath('lesion')).subarray(0, 5000));
+  await assert.rejects(createNeuralEngine({ ort, lungModel, lesionModel: corrupt, threads: 1 }), (error) => {
+    assert.equal(error.model, 'lesion');
+    return true;
+  });
+  await assert.rejects(createNeuralEngine({ ort, lungModel: corrupt, lesionModel: lungModel, threads: 1 }), (error) => {
+    assert.equal(error.model, 'lung');
+    return true;
+  });
 });

@@ -48,7 +48,9 @@ function loadRuntime(siteRoot, runtime) {
     try {
       importScripts(new URL(runtime, siteRoot).href);
     } catch (error) {
-      throw fileError(runtime, 'ONNX Runtime Web could not be loaded', error);
+      const where = self.navigator?.onLine === false ? 'the browser is offline and the file is not cached yet'
+        : 'the file is missing from the site or could not be fetched';
+      throw fileError(runtime, `ONNX Runtime Web could not be loaded: ${where}`, error);
     }
   }
   // The .mjs and .wasm files come from this site, never from a CDN.
@@ -135,15 +137,21 @@ async function load(workerUrl, webGpuMode, offNote = null) {
       webGpuNote = engine.webGpuError ?? 'the WebGPU runtime did not create WebGPU sessions';
       await engine.release();
     } catch (error) {
-      webGpuNote = error && error.message ? error.message : String(error);
+      // The runtime's own messages (such as "no available backend found") do not name its files.
+      const text = error && error.message ? error.message : String(error);
+      webGpuNote = text.includes(neuralFiles.webGpuRuntime) ? text
+        : `the WebGPU runtime (${neuralFiles.webGpuRuntime} and its .asyncify files) failed: ${text}`;
     }
     self.ort = undefined;
   }
 
+  const ort = loadRuntime(siteRoot, neuralFiles.runtime);
   try {
-    return loaded(await create(loadRuntime(siteRoot, neuralFiles.runtime), false), webGpuNote);
+    return loaded(await create(ort, false), webGpuNote);
   } catch (error) {
-    throw fileError(`${neuralFiles.lungModel} and ${neuralFiles.lesionModel}`, 'ONNX Runtime Web could not create the inference sessions', error);
+    const model = { lung: neuralFiles.lungModel, lesion: neuralFiles.lesionModel }[error && error.model];
+    throw fileError(model ?? `${neuralFiles.lungModel} and ${neuralFiles.lesionModel}`,
+      'ONNX Runtime Web could not create the inference session', error);
   }
 }
 

@@ -43,11 +43,21 @@ export async function createNeuralEngine({ ort, lungModel, lesionModel, threads 
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.simd = true;
   const toBytes = (model) => (model instanceof Uint8Array ? model : new Uint8Array(model));
+  // A failure names its model in error.model ('lung' or 'lesion'), so the caller can name the file.
+  const createOne = async (model, bytes, sessionOptions) => {
+    try {
+      return await ort.InferenceSession.create(toBytes(bytes), sessionOptions);
+    } catch (error) {
+      const named = error instanceof Error ? error : new Error(String(error));
+      named.model = model;
+      throw named;
+    }
+  };
   const createBoth = async (executionProviders) => {
     const sessionOptions = { executionProviders, graphOptimizationLevel: 'all' };
-    const lungSession = await ort.InferenceSession.create(toBytes(lungModel), sessionOptions);
+    const lungSession = await createOne('lung', lungModel, sessionOptions);
     try {
-      return [lungSession, await ort.InferenceSession.create(toBytes(lesionModel), sessionOptions)];
+      return [lungSession, await createOne('lesion', lesionModel, sessionOptions)];
     } catch (error) {
       await lungSession.release();
       throw error;
