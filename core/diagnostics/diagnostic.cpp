@@ -44,6 +44,7 @@ std::string_view code_name(DiagnosticCode code) {
     case DiagnosticCode::airway_not_found: return "airway_not_found";
     case DiagnosticCode::single_lung: return "single_lung";
     case DiagnosticCode::not_axial: return "not_axial";
+    case DiagnosticCode::within_normal_level: return "within_normal_level";
   }
   return "unknown";
 }

@@ -68,6 +68,7 @@ enum class DiagnosticCode {
   limited_coverage,           // The lungs span too little craniocaudal extent for zone scores.
   series_chosen,              // The series the analysis picked among several, and the others.
   not_axial,                  // Coronal or sagittal images: too thin across the axial plane to segment.
+  within_normal_level,        // A nonzero score whose involvement lies within what the engine finds on normal lungs.
 };
 
 struct Diagnostic {

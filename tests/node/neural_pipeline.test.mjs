@@ -66,6 +66,16 @@ test('neural pipeline on LIDC-IDRI-0001', async (t) => {
     assert.ok(rightDice >= 0.85, `right lung Dice ${rightDice}`);
     assert.ok(leftDice >= 0.85, `left lung Dice ${leftDice}`);
     assert.ok(involvementPercent(report) < 2, `infection share ${involvementPercent(report)} % of the lung`);
+
+    // A score above 0 made only of zone scores 1 carries the normal-level warning.
+    const score = report.neural.results.both_lungs.severity_score.value;
+    const normalLevel = report.neural.diagnostics.filter((d) => d.code === 'within_normal_level');
+    t.diagnostic(`neural severity score ${score}/30`);
+    if (score > 0) {
+      assert.equal(normalLevel.length, 1);
+      assert.equal(normalLevel[0].severity, 'warning');
+      assert.match(normalLevel[0].message, new RegExp(`its score of ${score}/30 alone does not show pneumonia`));
+    }
   } finally {
     session.delete();
     await engine.release();
@@ -93,7 +103,10 @@ test('neural pipeline on covid slices', async (t) => {
           continue;
         }
         assert.ok(result.lungsFound, `${patient}/${name}: no lung found`);
-        const share = involvementPercent(JSON.parse(result.reportJson));
+        const report = JSON.parse(result.reportJson);
+        const share = involvementPercent(report);
+        if (patient === 'A046441')
+          assert.ok(!report.neural.diagnostics.some((d) => d.code === 'within_normal_level'), `${name}: normal-level warning`);
         t.diagnostic(`${patient}/${name}: neural infection share ${share} %`);
         shares.push({ patient, name, share });
       }
