@@ -9,7 +9,7 @@ namespace lunglens {
 
 namespace {
 
-// A step within this fraction of an integer multiple of the median step is
+// A step within this fraction of an integer multiple of the grid step is
 // taken as that multiple (jitter from IPP rounding stays well below it).
 constexpr double kStepTolerance = 0.1;
 
@@ -18,6 +18,19 @@ constexpr double kStepTolerance = 0.1;
 constexpr double kTiltThresholdDegrees = 0.05;
 
 constexpr double kPi = 3.14159265358979323846;
+
+// Steps that fit no grid and whose largest exceeds the smallest by more than
+// this factor make volumes wrong by up to that factor, so such a series is
+// not analysed. Below it, stacking at the median step is approximate.
+constexpr double kMaxIrregularStepRatio = 1.2;
+
+// InstanceNumber order is checked only where it breaks at most once per this
+// many neighbour pairs, so that unordered numbering raises no warning.
+constexpr std::size_t kMaxInstanceOrderBreaksPerPair = 10;
+
+// A grid step that would make the grid more than this many times longer than
+// the slice count is not taken: the steps are then irregular, not missing slices.
+constexpr long long kMaxGridSlicesPerSlice = 4;
 
 std::string format_mm(double value) {
   char text[32];
@@ -33,6 +46,43 @@ double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t n = values.size();
   return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+// Warns when InstanceNumber, taken in the order of the slice positions, runs
+// mostly one way but against it at a few places: such files may carry edited
+// positions or belong elsewhere. Single-frame files with distinct nonzero
+// numbers only; numbering that is mostly unordered gets no warning.
+void check_instance_order(const std::vector<FrameRef>& frames, SeriesInfo& series) {
+  std::vector<int> numbers;
+  for (const FrameRef& ref : frames) {
+    if (ref.file->number_of_frames != 1 || ref.file->instance_number == 0) return;
+    numbers.push_back(ref.file->instance_number);
+  }
+  std::vector<int> sorted = numbers;
+  std::sort(sorted.begin(), sorted.end());
+  if (numbers.size() < 3 || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return;
+
+  std::size_t rising = 0;
+  for (std::size_t s = 0; s + 1 < numbers.size(); ++s) rising += numbers[s + 1] > numbers[s];
+  const std::size_t pairs = numbers.size() - 1;
+  const bool ascending = 2 * rising >= pairs;
+  const std::size_t against = ascending ? pairs - rising : rising;
+  if (against == 0 || against > pairs / kMaxInstanceOrderBreaksPerPair) return;
+
+  std::string places;
+  std::size_t named = 0;
+  for (std::size_t s = 0; s + 1 < numbers.size() && named < 3; ++s) {
+    if ((numbers[s + 1] > numbers[s]) == ascending) continue;
+    places += (places.empty() ? "" : ", ") + frames[s].file->file_name + " (" + std::to_string(numbers[s]) + ") then " +
+              frames[s + 1].file->file_name + " (" + std::to_string(numbers[s + 1]) + ")";
+    ++named;
+  }
+  series.diagnostics.push_back(series_warning(
+      DiagnosticCode::instance_order_mismatch,
+      "InstanceNumber runs against the slice positions at " + std::to_string(against) + " place(s): " + places +
+          (against > named ? ", ..." : "") +
+          ". Those files may carry edited positions or belong to another series; the slices are placed by "
+          "ImagePositionPatient"));
 }
 
 }  // namespace
@@ -53,6 +103,8 @@ void lay_out_slices(std::vector<FrameRef> frames, SeriesInfo& series) {
   std::sort(frames.begin(), frames.end(), [&](const FrameRef& a, const FrameRef& b) {
     return dot(a.frame->position_mm, normal) < dot(b.frame->position_mm, normal);
   });
+
+  check_instance_order(frames, series);
 
   const std::size_t n = frames.size();
   std::vector<double> positions(n);
@@ -86,17 +138,33 @@ void lay_out_slices(std::vector<FrameRef> frames, SeriesInfo& series) {
 
   std::vector<double> steps(n - 1);
   for (std::size_t s = 0; s + 1 < n; ++s) steps[s] = positions[s + 1] - positions[s];
-  const double step = median(steps);
-  series.slice_step_mm = step;
 
-  // Each step must be close to an integer multiple of the median step;
-  // multiples above 1 are missing slices.
+  // Each step must be close to an integer multiple of the grid step;
+  // multiples above 1 are missing slices. The grid step is the median step,
+  // or else the smallest step when the median is itself a multiple (more
+  // double steps than single ones, where every other file is missing).
   std::vector<long long> multiples(n - 1);
-  for (std::size_t s = 0; s + 1 < n; ++s) {
-    const double ratio = steps[s] / step;
-    multiples[s] = std::llround(ratio);
-    if (multiples[s] < 1 || std::abs(ratio - double(multiples[s])) > kStepTolerance) series.uniform_step = false;
+  const auto fits_grid = [&](double grid_step) {
+    if (!(grid_step > 0.0)) return false;
+    long long grid_slices = 1;
+    for (std::size_t s = 0; s + 1 < n; ++s) {
+      const double ratio = steps[s] / grid_step;
+      multiples[s] = std::llround(ratio);
+      if (multiples[s] < 1 || std::abs(ratio - double(multiples[s])) > kStepTolerance) return false;
+      grid_slices += multiples[s];
+    }
+    return grid_slices <= kMaxGridSlicesPerSlice * static_cast<long long>(n);
+  };
+  double step = median(steps);
+  if (!fits_grid(step)) {
+    const double smallest = *std::min_element(steps.begin(), steps.end());
+    if (fits_grid(smallest)) {
+      step = smallest;
+    } else {
+      series.uniform_step = false;
+    }
   }
+  series.slice_step_mm = step;
 
   std::int64_t grid_index = 0;
   for (std::size_t s = 0; s < n; ++s) {
@@ -107,11 +175,19 @@ void lay_out_slices(std::vector<FrameRef> frames, SeriesInfo& series) {
 
   if (!series.uniform_step) {
     const auto [smallest, largest] = std::minmax_element(steps.begin(), steps.end());
-    series.diagnostics.push_back(series_warning(
-        DiagnosticCode::nonuniform_slice_step,
-        "slice steps vary from " + format_mm(*smallest) + " to " + format_mm(*largest) +
-            " mm (median " + format_mm(step) + " mm); slices are stacked in order at the median step, "
-            "so distances along the slice axis are approximate"));
+    const std::string range = "slice steps vary from " + format_mm(*smallest) + " to " + format_mm(*largest) +
+                              " mm (median " + format_mm(step) + " mm)";
+    series.irregular_step = *largest > kMaxIrregularStepRatio * *smallest;
+    if (series.irregular_step)
+      series.diagnostics.push_back(series_warning(
+          DiagnosticCode::nonuniform_slice_step,
+          range + " and are no multiples of one step, so stacked slices would give wrong volumes: the lung "
+                  "analysis rejects this series. Check for files from another series or missing files"));
+    else
+      series.diagnostics.push_back(series_warning(
+          DiagnosticCode::nonuniform_slice_step,
+          range + "; slices are stacked in order at the median step, so distances along the slice axis are "
+                  "approximate (within the spread of the steps)"));
   } else {
     for (std::size_t s = 0; s + 1 < n; ++s) {
       if (multiples[s] <= 1) continue;

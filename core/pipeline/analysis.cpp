@@ -222,15 +222,24 @@ AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOpt
                   other.description + "', " + std::to_string(other.slices.size()) + " slices";
       }
       // Series of several studies are different examinations, often of different patients, so this is a warning.
+      // A series split by geometry or acquisition leaves part of its slices out, so that is a warning too.
       std::set<std::string> studies;
       for (const SeriesInfo& info : result.scan.series) studies.insert(info.study_instance_uid);
       const bool several_studies = studies.size() > 1;
       const SeriesInfo& chosen_series = result.scan.series[result.series_index];
+      const auto parts = std::count_if(result.scan.series.begin(), result.scan.series.end(), [&](const SeriesInfo& info) {
+        return info.series_instance_uid == chosen_series.series_instance_uid;
+      });
+      std::string prefix;
+      if (several_studies)
+        prefix = "the input holds " + std::to_string(studies.size()) +
+                 " studies (different examinations, possibly of different patients); ";
+      if (parts > 1)
+        prefix += "the chosen series was split into " + std::to_string(parts) +
+                  " parts (see the split warning), so only part of its slices is analysed; ";
       result.load_diagnostics.push_back(
-          {DiagnosticCode::series_chosen, several_studies ? Severity::warning : Severity::info, "",
-           (several_studies ? "the input holds " + std::to_string(studies.size()) +
-                                  " studies (different examinations, possibly of different patients); "
-                            : std::string()) +
+          {DiagnosticCode::series_chosen, prefix.empty() ? Severity::info : Severity::warning, "",
+           prefix +
                std::to_string(result.scan.series.size()) + " image series found; analysing series " +
                std::to_string(result.series_index) + " ('" + chosen_series.description + "', " +
                std::to_string(chosen_series.slices.size()) + " slices); not analysed: " + others});
@@ -238,6 +247,13 @@ AnalysisResult analyze_files(std::span<const InputFile> files, const AnalysisOpt
 
     // Lung analysis thresholds are in HU, which only CT provides.
     const SeriesInfo& series = result.scan.series[result.series_index];
+    if (series.irregular_step) {
+      result.diagnostics = result.load_diagnostics;
+      result.diagnostics.push_back({DiagnosticCode::nonuniform_slice_step, Severity::error, "",
+                                    "series " + series.id + " is not analysed: its slice steps are irregular (see "
+                                    "the warning above), so its volumes would be wrong"});
+      return result;
+    }
     if (series.modality != "CT") {
       result.diagnostics = result.load_diagnostics;
       result.diagnostics.push_back({DiagnosticCode::not_ct_modality, Severity::error, "",

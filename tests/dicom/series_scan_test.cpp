@@ -66,8 +66,58 @@ TEST_CASE("non-uniform steps are reported") {
   const ScanResult scan = scan_files(build_files(specs).files());
   REQUIRE(scan.series.size() == 1);
   CHECK_FALSE(scan.series[0].uniform_step);
+  CHECK(scan.series[0].irregular_step);  // Steps of 2.0 and 2.7 mm: 35 % apart.
   CHECK(scan.series[0].geometry.size[2] == 5);
   CHECK(count_code(scan.series[0].diagnostics, DiagnosticCode::nonuniform_slice_step) == 1);
+}
+
+TEST_CASE("slight step jitter is approximate") {
+  auto specs = axial_series(5, 2.0);
+  specs[3].position_mm[2] += 0.25;  // Steps of 2.0 and 2.25 mm: 12.5 % apart.
+  specs[4].position_mm[2] += 0.25;
+  const ScanResult scan = scan_files(build_files(specs).files());
+  REQUIRE(scan.series.size() == 1);
+  CHECK_FALSE(scan.series[0].uniform_step);
+  CHECK_FALSE(scan.series[0].irregular_step);
+}
+
+TEST_CASE("instance order against positions") {
+  // Files 5 and 15 of 40 swap their positions: the numbers break twice.
+  auto specs = axial_series(40, 2.0);
+  std::swap(specs[4].position_mm, specs[14].position_mm);
+  const ScanResult scan = scan_files(build_files(specs).files());
+  REQUIRE(scan.series.size() == 1);
+  REQUIRE(count_code(scan.series[0].diagnostics, DiagnosticCode::instance_order_mismatch) == 1);
+  const auto warning = std::find_if(scan.series[0].diagnostics.begin(), scan.series[0].diagnostics.end(),
+                                    [](const Diagnostic& d) { return d.code == DiagnosticCode::instance_order_mismatch; });
+  CHECK(warning->message.find("at 2 place(s): slice-15.dcm (15) then slice-6.dcm (6)") != std::string::npos);
+
+  // In order, or numbered without order: no warning.
+  CHECK(count_code(scan_files(build_files(axial_series(20, 2.0)).files()).series[0].diagnostics,
+                   DiagnosticCode::instance_order_mismatch) == 0);
+  auto unordered = axial_series(20, 2.0);
+  for (std::size_t k = 0; k < unordered.size(); ++k) unordered[k].instance_number = int((k * 7) % 20) + 1;
+  CHECK(count_code(scan_files(build_files(unordered).files()).series[0].diagnostics,
+                   DiagnosticCode::instance_order_mismatch) == 0);
+}
+
+TEST_CASE("more double steps than single ones") {
+  // Grid slices 0, 2, 4, 6, 7, 9, 11, 13, 14 of a 2.5 mm grid: the median step
+  // (5 mm) is a multiple, so the grid takes the smallest step.
+  const std::vector<int> kept{0, 2, 4, 6, 7, 9, 11, 13, 14};
+  const auto all = axial_series(15, 2.5);
+  std::vector<SliceSpec> specs;
+  for (const int k : kept) specs.push_back(all[static_cast<std::size_t>(k)]);
+  const ScanResult scan = scan_files(build_files(specs).files());
+
+  REQUIRE(scan.series.size() == 1);
+  const SeriesInfo& series = scan.series[0];
+  CHECK(series.uniform_step);
+  CHECK(series.slice_step_mm == doctest::Approx(2.5));
+  CHECK(series.geometry.size[2] == 15);
+  CHECK(series.geometry.spacing_mm[2] == doctest::Approx(2.5));
+  CHECK(series.missing_grid_indices == std::vector<std::int64_t>{1, 3, 5, 8, 10, 12});
+  for (std::size_t s = 0; s < kept.size(); ++s) CHECK(series.slices[s].grid_index == kept[s]);
 }
 
 TEST_CASE("byte-identical duplicate dropped") {

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "dicom/dicom_test_files.h"
 #include "dicom/series_writer.h"
 #include "support/test_data.h"
 #include "phantom/chest_phantom.h"
@@ -102,6 +103,55 @@ TEST_CASE("non-CT series refused") {
   CHECK_FALSE(result.ok);
   CHECK(has_code(result.diagnostics, DiagnosticCode::not_ct_modality));
   CHECK(result.report_json.empty());
+}
+
+TEST_CASE("irregular slice steps refused") {
+  // Steps of 2.0 and 2.7 mm that fit no common grid: stacked, the volumes would be wrong.
+  auto specs = test::axial_series(5, 2.0, 64, 64);
+  specs[3].position_mm[2] += 0.7;
+  specs[4].position_mm[2] += 0.7;
+  const test::FileSet set = test::build_files(specs);
+
+  const AnalysisResult result = analyze_files(set.files());
+  CHECK_FALSE(result.ok);
+  CHECK(result.report_json.empty());
+  CHECK(std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& d) {
+    return d.code == DiagnosticCode::nonuniform_slice_step && d.severity == Severity::error;
+  }));
+}
+
+// Returns the series_chosen diagnostic of analysing `specs`' files (severity info when absent).
+Diagnostic series_chosen_of(const std::vector<test::SliceSpec>& specs) {
+  const test::FileSet set = test::build_files(specs);
+  const AnalysisResult result = analyze_files(set.files());
+  for (const Diagnostic& d : result.load_diagnostics)
+    if (d.code == DiagnosticCode::series_chosen) return d;
+  return {};
+}
+
+TEST_CASE("split series and several studies warn") {
+  // Slices 3-5 have another pixel spacing, so the series splits into two parts.
+  auto split = test::axial_series(6, 2.0, 64, 64);
+  for (std::size_t k = 3; k < 6; ++k) split[k].pixel_spacing = "0.8\\0.8";
+  const Diagnostic part = series_chosen_of(split);
+  CHECK(part.severity == Severity::warning);
+  CHECK(part.message.find("the chosen series was split into 2 parts") != std::string::npos);
+
+  // Two series of two studies.
+  auto studies = test::axial_series(6, 2.0, 64, 64);
+  for (std::size_t k = 3; k < 6; ++k) {
+    studies[k].study_uid = "1.2.826.0.1.3680043.10.1234.7";
+    studies[k].series_uid = "1.2.826.0.1.3680043.10.1234.8";
+  }
+  const Diagnostic two = series_chosen_of(studies);
+  CHECK(two.severity == Severity::warning);
+  CHECK(two.message.find("the input holds 2 studies") != std::string::npos);
+
+  // Two series of one study: an info.
+  for (std::size_t k = 3; k < 6; ++k) studies[k].study_uid = studies[0].study_uid;
+  const Diagnostic one = series_chosen_of(studies);
+  CHECK(one.code == DiagnosticCode::series_chosen);
+  CHECK(one.severity == Severity::info);
 }
 
 TEST_CASE("no files gives no_series") {
