@@ -11,6 +11,7 @@
 #include "dicom/gdcm_setup.h"
 #include "dicom/hu_conversion.h"
 #include "dicom/pixel_decoder.h"
+#include "dicom/rescale_outliers.h"
 #include "parallel/parallel_for.h"
 
 namespace lunglens {
@@ -220,6 +221,10 @@ LoadResult load_series(const ScanResult& scan, std::size_t series_index, std::sp
                 " files, each listed above with its error)"});
         return result;
       }
+
+      // A file with a wrong rescale pair: its slice is dropped like one that failed to decode.
+      const Diagnostics outliers = reject_rescale_outliers(scan, series, files, result.volume);
+      result.diagnostics.insert(result.diagnostics.end(), outliers.begin(), outliers.end());
       break;
     }
   } catch (const std::bad_alloc&) {

@@ -344,9 +344,15 @@ ReportText write_report_html(const ReportInput& input) {
   html.raw("</p>\n");
   if (report_status(input) == "partial") {
     html.raw("<p class=\"disclaimer\">");
-    html.text("Partial result: " + std::to_string(failed_slice_count(input)) +
-              " slice(s) of the series could not be decoded (listed under the findings below). Their place "
-              "holds -1024 HU, so lung and lesion volumes are underestimated.");
+    std::string cause;
+    if (const std::int64_t failed = failed_slice_count(input); failed > 0)
+      cause = std::to_string(failed) + " slice(s) of the series could not be decoded or used";
+    if (input.series.missing_slices > 0)
+      cause += (cause.empty() ? "" : " and ") + std::to_string(input.series.missing_slices) +
+               " slice(s) are missing from the series";
+    html.text("Partial result: " + cause +
+              " (listed under the findings below). No lung is counted in them, so lung and lesion volumes are "
+              "underestimated.");
     html.raw("</p>\n");
   }
 

@@ -13,6 +13,7 @@ SeriesSummary summarize_series(const SeriesInfo& series) {
   summary.rows = series.geometry.size[1];
   summary.spacing_mm = series.geometry.spacing_mm;
   summary.slice_step_mm = series.slice_step_mm;
+  summary.missing_slices = static_cast<std::int64_t>(series.missing_grid_indices.size());
   return summary;
 }
 
@@ -21,13 +22,14 @@ std::int64_t failed_slice_count(const ReportInput& input) {
   for (const Diagnostic& diagnostic : input.load_diagnostics)
     count += diagnostic.severity == Severity::error && !diagnostic.file.empty() &&
              (diagnostic.code == DiagnosticCode::decode_failed ||
-              diagnostic.code == DiagnosticCode::pixel_data_size_mismatch);
+              diagnostic.code == DiagnosticCode::pixel_data_size_mismatch ||
+              diagnostic.code == DiagnosticCode::invalid_rescale);
   return count;
 }
 
 std::string_view report_status(const ReportInput& input) {
   if (!input.quantification.ok) return "failed";
-  return failed_slice_count(input) > 0 ? "partial" : "complete";
+  return failed_slice_count(input) > 0 || input.series.missing_slices > 0 ? "partial" : "complete";
 }
 
 Diagnostics check_report_input(const ReportInput& input) {

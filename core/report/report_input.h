@@ -31,6 +31,7 @@ struct SeriesSummary {
   std::int64_t rows = 0;
   Vec3 spacing_mm{0.0, 0.0, 0.0};  // Along the volume axes i (column), j (row), k (slice).
   double slice_step_mm = 0.0;      // Distance between slice positions along the slice normal.
+  std::int64_t missing_slices = 0; // Grid slices without a file, filled with -1024 HU.
 };
 
 // One parameter of the segmentation engine, e.g. {"lung_threshold", -400, "HU"}.
@@ -68,11 +69,13 @@ struct ReportInput {
 };
 
 // Returns the report status: "failed" when the quantification was rejected,
-// "partial" when it ran but slices of the series failed to decode (their
-// voxels read -1024 HU, so volumes are underestimated), else "complete".
+// "partial" when it ran but slices of the series failed to decode or are
+// missing (no lung is counted there, so volumes are underestimated), else
+// "complete".
 std::string_view report_status(const ReportInput& input);
 
-// Returns the number of files of the series whose pixel data failed to decode.
+// Returns the number of files of the series whose pixel data failed to
+// decode or whose rescale was rejected (errors that name a file).
 std::int64_t failed_slice_count(const ReportInput& input);
 
 // Returns the summary of a scanned series (matrix, spacing, step, UID).

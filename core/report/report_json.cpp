@@ -277,8 +277,8 @@ void write_results(JsonWriter& json, const LungQuantification& quantification) {
 
 // Writes the neural engine's masks and numbers as one optional object, so
 // that every number in the report states which engine produced it.
-// Its status is "partial" like the report's when slices failed to decode:
-// both engines measure the same incomplete volume.
+// Its status is "partial" like the report's when slices failed to decode or
+// are missing: both engines measure the same incomplete volume.
 void write_neural(JsonWriter& json, const NeuralReportPart& neural, bool volume_partial) {
   json.key("neural");
   json.begin_object();
@@ -339,7 +339,8 @@ ReportText write_report_json(const ReportInput& input) {
 
   write_method(json, input);
   write_results(json, input.quantification);
-  if (input.neural) write_neural(json, *input.neural, failed_slice_count(input) > 0);
+  if (input.neural)
+    write_neural(json, *input.neural, failed_slice_count(input) > 0 || input.series.missing_slices > 0);
   json.end_object();
 
   report.text = json.text();

@@ -343,6 +343,37 @@ TEST_CASE("bad files give per-file errors") {
   MESSAGE("cut JPEG-LS slice " << outcome);
 }
 
+TEST_CASE("slice with a wrong rescale dropped") {
+  // HU = 10 * slice + pixel index. Slice 3's intercept 0 (not -1024) shifts
+  // it by 1024 HU; slice 5's -1000 shifts it by 24 HU only, so it stays.
+  auto specs = axial_series(7, 2.0);
+  for (std::size_t k = 0; k < specs.size(); ++k)
+    for (std::size_t s = 0; s < specs[k].samples.size(); ++s)
+      specs[k].samples[s] = static_cast<std::uint32_t>(1024 + 10 * k + s);
+  specs[3].rescale_intercept = "0";
+  specs[5].rescale_intercept = "-1000";
+  const FileSet set = build_files(specs);
+  const auto files = set.files();
+  const ScanResult scan = scan_files(files);
+  REQUIRE(scan.series.size() == 1);
+  const LoadResult loaded = load_series(scan, 0, files);
+  REQUIRE(loaded.ok);
+
+  const std::int64_t n = 4 * 6;
+  for (std::int64_t s = 0; s < n; ++s) {
+    CHECK(loaded.volume.is_padding(3 * n + s));
+    CHECK(loaded.volume.hu_at(3 * n + s) == kPaddingHu);
+    CHECK_FALSE(loaded.volume.is_padding(5 * n + s));
+    CHECK(loaded.volume.hu_at(5 * n + s) == 50 + s + 24);
+  }
+  REQUIRE(count_code(loaded.diagnostics, DiagnosticCode::invalid_rescale) == 1);
+  const auto error = std::find_if(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                                  [](const Diagnostic& d) { return d.code == DiagnosticCode::invalid_rescale; });
+  CHECK(error->severity == Severity::error);
+  CHECK(error->file == set.files()[3].name);
+  CHECK(error->message.find("RescaleIntercept 0 differ from the other slices' (1, -1024)") != std::string::npos);
+}
+
 TEST_CASE("max_bytes refusal") {
   const FileSet set = build_files(axial_series(4, 2.0));
   LoadOptions options;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "report/report_fixture.h"
+#include "report/report_html.h"
 #include "report/report_json.h"
 #include "support/json_schema.h"
 #include "support/json_value.h"
@@ -152,6 +153,15 @@ TEST_CASE("undecoded slice makes report partial") {
   const std::vector<std::string> errors = validate_json_schema(load_schema(), json);
   for (const std::string& message : errors) MESSAGE(message);
   CHECK(errors.empty());
+}
+
+TEST_CASE("missing slices make report partial") {
+  ReportInput input = box_report_input();
+  input.series.missing_slices = 2;
+  const JsonValue json = parse_json(write_report_json(input).text);
+  CHECK(json.at("status").string == "partial");
+  const ReportText html = write_report_html(input);
+  CHECK(html.text.find("2 slice(s) are missing from the series") != std::string::npos);
 }
 
 TEST_CASE("neural part is partial when slices failed") {
