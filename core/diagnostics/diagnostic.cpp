@@ -28,6 +28,7 @@ std::string_view code_name(DiagnosticCode code) {
     case DiagnosticCode::inconsistent_geometry_split: return "inconsistent_geometry_split";
     case DiagnosticCode::single_slice: return "single_slice";
     case DiagnosticCode::not_ct_modality: return "not_ct_modality";
+    case DiagnosticCode::instance_order_mismatch: return "instance_order_mismatch";
     case DiagnosticCode::missing_rescale: return "missing_rescale";
     case DiagnosticCode::pixel_padding: return "pixel_padding";
     case DiagnosticCode::lossy_rescale: return "lossy_rescale";

@@ -46,6 +46,7 @@ enum class DiagnosticCode {
   inconsistent_geometry_split,
   single_slice,
   not_ct_modality,            // The chosen series is not CT, so its values are not HU.
+  instance_order_mismatch,    // InstanceNumber runs against the slice positions at a few places.
 
   // Hounsfield units.
   missing_rescale = 400,

@@ -185,9 +185,12 @@ DiagnosticCode skipped_kind_code(FileKind kind) {
 // Classifies a parsed file, fills its frames and adds the diagnostics.
 void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& result) {
   FileHeader& header = result.header;
-  auto skip = [&](FileKind kind, DiagnosticCode code, std::string message) {
+  // Files that are not images of a volume (DICOMDIR, reports, localizers) are
+  // skipped with an info. An image whose pixel or geometry attributes are
+  // unusable is skipped with a warning, because the series may miss its slice.
+  auto skip = [&](FileKind kind, DiagnosticCode code, std::string message, Severity severity = Severity::info) {
     header.kind = kind;
-    result.diagnostics.push_back(file_diagnostic(code, Severity::info, file, std::move(message)));
+    result.diagnostics.push_back(file_diagnostic(code, severity, file, std::move(message)));
   };
   auto fail = [&](DiagnosticCode code, std::string message) {
     header.kind = FileKind::unreadable;
@@ -226,7 +229,7 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
     return;
   }
   if (const std::string problem = pixel_module_problem(header); !problem.empty()) {
-    skip(FileKind::unsupported_image, DiagnosticCode::unsupported_image, problem);
+    skip(FileKind::unsupported_image, DiagnosticCode::unsupported_image, problem, Severity::warning);
     return;
   }
 
@@ -254,7 +257,7 @@ void classify(const gdcm::DataSet& ds, const InputFile& file, HeaderReadResult& 
   if (auto problem = read_frame_headers(ds, header)) {
     header.frames.clear();
     if (problem->severity == Severity::error) fail(problem->code, problem->message);
-    else skip(problem->kind, problem->code, problem->message);
+    else skip(problem->kind, problem->code, problem->message, Severity::warning);
     return;
   }
 

@@ -30,10 +30,15 @@ ScanResult scan_files(std::span<const InputFile> files) {
   }
 
   scan.series = group_series(scan.headers, files);
-  if (scan.series.empty())
+  if (scan.series.empty()) {
+    // The message carries the first file's reason, for front ends that show errors only.
+    std::string example;
+    if (!scan.diagnostics.empty())
+      example = " (for example " + scan.diagnostics.front().file + ": " + scan.diagnostics.front().message + ")";
     scan.diagnostics.push_back(Diagnostic{DiagnosticCode::no_series, Severity::error, "",
                                           "none of the " + std::to_string(files.size()) +
-                                              " files is a slice of a cross-sectional image volume"});
+                                              " files is a slice of a cross-sectional image volume" + example});
+  }
   return scan;
 }
 
