@@ -50,7 +50,7 @@ struct SeriesInfo {
 
   std::vector<SeriesSlice> slices;  // Sorted by position_along_normal_mm, ascending.
   Geometry geometry;                // Grid of the volume that load_series would produce.
-  double slice_step_mm = 0.0;       // Grid step: the median step, or the smallest when that fits all steps.
+  double slice_step_mm = 0.0;       // Grid step: the median step, or a fraction of the smallest that fits all.
   bool uniform_step = true;         // Every step is a whole multiple of slice_step_mm.
   // Steps that are no multiples of one step and differ by more than 20 %:
   // stacked, the slices would give wrong volumes.

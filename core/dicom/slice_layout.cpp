@@ -30,7 +30,13 @@ constexpr std::size_t kMaxInstanceOrderBreaksPerPair = 10;
 
 // A grid step that would make the grid more than this many times longer than
 // the slice count is not taken: the steps are then irregular, not missing slices.
-constexpr long long kMaxGridSlicesPerSlice = 4;
+constexpr long long kMaxGridSlicesPerSlice = 16;
+
+// Grid steps tried when the median step fits no grid: the smallest step
+// divided by 1 to this number. A divided step must match every step within
+// this fraction of itself (IPP rounding stays far below it).
+constexpr int kMaxStepDivisor = 8;
+constexpr double kDividedStepTolerance = 0.02;
 
 std::string format_mm(double value) {
   char text[32];
@@ -141,27 +147,36 @@ void lay_out_slices(std::vector<FrameRef> frames, SeriesInfo& series) {
 
   // Each step must be close to an integer multiple of the grid step;
   // multiples above 1 are missing slices. The grid step is the median step,
-  // or else the smallest step when the median is itself a multiple (more
-  // double steps than single ones, where every other file is missing).
+  // or else a fraction of the smallest step when the median is itself a
+  // multiple (more double steps than single ones, or scattered files).
   std::vector<long long> multiples(n - 1);
-  const auto fits_grid = [&](double grid_step) {
+  const auto fits_grid = [&](double grid_step, double tolerance) {
     if (!(grid_step > 0.0)) return false;
     long long grid_slices = 1;
     for (std::size_t s = 0; s + 1 < n; ++s) {
       const double ratio = steps[s] / grid_step;
       multiples[s] = std::llround(ratio);
-      if (multiples[s] < 1 || std::abs(ratio - double(multiples[s])) > kStepTolerance) return false;
+      if (multiples[s] < 1 || std::abs(ratio - double(multiples[s])) > tolerance) return false;
       grid_slices += multiples[s];
     }
     return grid_slices <= kMaxGridSlicesPerSlice * static_cast<long long>(n);
   };
   double step = median(steps);
-  if (!fits_grid(step)) {
+  if (!fits_grid(step, kStepTolerance)) {
+    // Scattered files of a series (every third one, say) have steps that are
+    // multiples of a step that none of them shows. So fractions of the
+    // smallest step are tried, with a tighter tolerance. They stop at half the
+    // slice thickness, because each slice stands for one grid step of the volume.
     const double smallest = *std::min_element(steps.begin(), steps.end());
-    if (fits_grid(smallest)) {
-      step = smallest;
-    } else {
-      series.uniform_step = false;
+    const double thickness = frames.front().file->slice_thickness_mm;
+    const double lowest_step = 0.5 * (thickness > 0.0 ? thickness : smallest);
+    series.uniform_step = false;
+    for (int divisor = 1; divisor <= kMaxStepDivisor && !series.uniform_step; ++divisor) {
+      const double candidate = smallest / divisor;
+      if (divisor > 1 && candidate < lowest_step) break;
+      if (!fits_grid(candidate, divisor == 1 ? kStepTolerance : kDividedStepTolerance)) continue;
+      step = candidate;
+      series.uniform_step = true;
     }
   }
   series.slice_step_mm = step;

@@ -44,7 +44,9 @@ test('worker decodes with threads when isolated and without otherwise', async (t
   assert.equal(isolated.reply.variant, 'threads');
   assert.equal(isolated.reply.hasThreads, true);
   assert.ok(isolated.reply.threadCount >= 1);
-  assert.deepEqual(isolated.reply.size, [512, 512, 6]);
+  // Six files scattered over the series: the grid keeps their gaps as missing slices.
+  assert.deepEqual(isolated.reply.size.slice(0, 2), [512, 512]);
+  assert.ok(isolated.reply.size[2] >= 6, `grid of ${isolated.reply.size[2]} slices`);
   assert.deepEqual(isolated.foreignRequests, []);
   assert.deepEqual(isolated.consoleErrors, []);
 

@@ -81,6 +81,25 @@ TEST_CASE("slight step jitter is approximate") {
   CHECK_FALSE(scan.series[0].irregular_step);
 }
 
+TEST_CASE("scattered files find their grid") {
+  // Files 0, 3, 6, 10, 13 and 16 of a 2.5 mm series: steps of 7.5 and 10 mm,
+  // whose common step 2.5 mm none of them shows.
+  const std::vector<int> kept{0, 3, 6, 10, 13, 16};
+  auto all = axial_series(17, 2.5);
+  std::vector<SliceSpec> specs;
+  for (const int k : kept) {
+    all[static_cast<std::size_t>(k)].slice_thickness = "2.5";
+    specs.push_back(all[static_cast<std::size_t>(k)]);
+  }
+  const ScanResult scan = scan_files(build_files(specs).files());
+  REQUIRE(scan.series.size() == 1);
+  const SeriesInfo& series = scan.series[0];
+  CHECK(series.uniform_step);
+  CHECK(series.slice_step_mm == doctest::Approx(2.5));
+  CHECK(series.geometry.size[2] == 17);
+  for (std::size_t s = 0; s < kept.size(); ++s) CHECK(series.slices[s].grid_index == kept[s]);
+}
+
 TEST_CASE("instance order against positions") {
   // Files 5 and 15 of 40 swap their positions: the numbers break twice.
   auto specs = axial_series(40, 2.0);
