@@ -2,8 +2,8 @@
 
 Diffuse GGO raises the density of a whole lung while its vessels stay visible.
 The training PNGs were min-max normalised and CLAHE-enhanced per slice, which
-removes most of the absolute density, so this probe adds a uniform HU offset
-to every lung voxel of a scan without pneumonia and records what reaches the
+removes most of the absolute density. This probe adds a uniform HU offset to
+every lung voxel of a scan without pneumonia and records what reaches the
 model and what it predicts. A model that saw diffuse GGO would mark more of the
 lung as the offset grows.
 

@@ -24,9 +24,9 @@ constexpr double kPi = 3.14159265358979323846;
 // not analysed. Below it, stacking at the median step is approximate.
 constexpr double kMaxIrregularStepRatio = 1.2;
 
-// InstanceNumber order is checked only where it breaks at most once per this
-// many neighbour pairs, so that unordered numbering raises no warning.
-constexpr std::size_t kMaxInstanceOrderBreaksPerPair = 10;
+// The InstanceNumber order warning needs at least this many neighbour pairs
+// per break, so that unordered numbering raises no warning.
+constexpr std::size_t kMinPairsPerInstanceOrderBreak = 10;
 
 // A grid step that would make the grid more than this many times longer than
 // the slice count is not taken: the steps are then irregular, not missing slices.
@@ -73,7 +73,7 @@ void check_instance_order(const std::vector<FrameRef>& frames, SeriesInfo& serie
   const std::size_t pairs = numbers.size() - 1;
   const bool ascending = 2 * rising >= pairs;
   const std::size_t against = ascending ? pairs - rising : rising;
-  if (against == 0 || against > pairs / kMaxInstanceOrderBreaksPerPair) return;
+  if (against == 0 || against > pairs / kMinPairsPerInstanceOrderBreak) return;
 
   std::string places;
   std::size_t named = 0;

@@ -13,9 +13,8 @@
 namespace lunglens {
 
 // Fills each run of all-padding slices that has slices with data on both
-// sides by linear interpolation of their HU (the padding flag of a voxel is
-// set where either side has it), so that the lungs stay connected for the
-// segmentation. Returns the filled canonical slice indices in increasing order.
+// sides by linear interpolation of their HU, so that the lungs stay connected
+// for the segmentation. A filled voxel is padding where either side is. Returns the filled canonical slice indices in increasing order.
 // `ct` gets its own storage first when it views the input volume. Runs at the
 // first or last slice stay padding.
 std::vector<std::int64_t> fill_slice_gaps(CanonicalCt& ct);

@@ -11,6 +11,19 @@ using namespace lunglens::test;
 
 namespace {
 
+// Scans the slices `kept` of a `count`-slice axial series with a 2.5 mm step,
+// written with SliceThickness `thickness` (mm).
+ScanResult scan_kept_slices(int count, const std::vector<int>& kept, const std::string& thickness) {
+  const auto all = axial_series(count, 2.5);
+  std::vector<SliceSpec> specs;
+  for (const int k : kept) {
+    SliceSpec spec = all[static_cast<std::size_t>(k)];
+    spec.slice_thickness = thickness;
+    specs.push_back(spec);
+  }
+  return scan_files(build_files(specs).files());
+}
+
 int count_code(const Diagnostics& diagnostics, DiagnosticCode code) {
   return static_cast<int>(std::count_if(diagnostics.begin(), diagnostics.end(),
                                         [&](const Diagnostic& d) { return d.code == code; }));
@@ -85,13 +98,7 @@ TEST_CASE("scattered files find their grid") {
   // Files 0, 3, 6, 10, 13 and 16 of a 2.5 mm series: steps of 7.5 and 10 mm,
   // whose common step 2.5 mm none of them shows.
   const std::vector<int> kept{0, 3, 6, 10, 13, 16};
-  auto all = axial_series(17, 2.5);
-  std::vector<SliceSpec> specs;
-  for (const int k : kept) {
-    all[static_cast<std::size_t>(k)].slice_thickness = "2.5";
-    specs.push_back(all[static_cast<std::size_t>(k)]);
-  }
-  const ScanResult scan = scan_files(build_files(specs).files());
+  const ScanResult scan = scan_kept_slices(17, kept, "2.5");
   REQUIRE(scan.series.size() == 1);
   const SeriesInfo& series = scan.series[0];
   CHECK(series.uniform_step);
@@ -124,10 +131,7 @@ TEST_CASE("more double steps than single ones") {
   // Grid slices 0, 2, 4, 6, 7, 9, 11, 13, 14 of a 2.5 mm grid: the median step
   // (5 mm) is a multiple, so the grid takes the smallest step.
   const std::vector<int> kept{0, 2, 4, 6, 7, 9, 11, 13, 14};
-  const auto all = axial_series(15, 2.5);
-  std::vector<SliceSpec> specs;
-  for (const int k : kept) specs.push_back(all[static_cast<std::size_t>(k)]);
-  const ScanResult scan = scan_files(build_files(specs).files());
+  const ScanResult scan = scan_kept_slices(15, kept, "1");
 
   REQUIRE(scan.series.size() == 1);
   const SeriesInfo& series = scan.series[0];

@@ -149,9 +149,9 @@ TEST_CASE("split series and several studies warn") {
 
   // Two series of one study: an info.
   for (std::size_t k = 3; k < 6; ++k) studies[k].study_uid = studies[0].study_uid;
-  const Diagnostic one = series_chosen_of(studies);
-  CHECK(one.code == DiagnosticCode::series_chosen);
-  CHECK(one.severity == Severity::info);
+  const Diagnostic same_study = series_chosen_of(studies);
+  CHECK(same_study.code == DiagnosticCode::series_chosen);
+  CHECK(same_study.severity == Severity::info);
 }
 
 TEST_CASE("no files gives no_series") {
