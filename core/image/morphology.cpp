@@ -112,9 +112,20 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
   return out;
 }
 
+// Dilating or eroding a mask without foreground gives an empty mask. The
+// check skips the distance transform, for example in an opening whose
+// erosion left nothing.
+bool has_foreground(const Mask& mask) {
+  return std::any_of(mask.begin(), mask.end(), [](std::uint8_t value) { return value != 0; });
+}
+
 }  // namespace
 
 Mask dilate(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, FilterScope scope) {
+  if (!has_foreground(mask)) {
+    unit_ball_geometry(geometry, element, scope);  // Validates the radii.
+    return Mask(mask.size(), 0);
+  }
   if (scope == FilterScope::per_slice) {
     unit_ball_geometry(geometry, element, scope);  // Validates the radii.
     return morph_per_slice(mask, geometry, element, true);
@@ -124,6 +135,10 @@ Mask dilate(const Mask& mask, const Geometry& geometry, const Ellipsoid& element
 }
 
 Mask erode(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, FilterScope scope) {
+  if (!has_foreground(mask)) {
+    unit_ball_geometry(geometry, element, scope);  // Validates the radii.
+    return Mask(mask.size(), 0);
+  }
   if (scope == FilterScope::per_slice) {
     unit_ball_geometry(geometry, element, scope);  // Validates the radii.
     return morph_per_slice(mask, geometry, element, false);

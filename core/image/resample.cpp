@@ -6,16 +6,6 @@
 #include "parallel/parallel_for.h"
 
 namespace lunglens {
-namespace {
-
-// Block of each index along an axis, so the inner loops need no division.
-std::vector<std::int64_t> block_index_table(std::int64_t count, std::int64_t factor) {
-  std::vector<std::int64_t> table(count);
-  for (std::int64_t i = 0; i < count; ++i) table[i] = i / factor;
-  return table;
-}
-
-}  // namespace
 
 BlockFactors block_factors_for(const Geometry& geometry, double target_mm) {
   BlockFactors factors{1, 1, 1};
@@ -43,21 +33,42 @@ Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFact
   return downsample_where(fine_geometry, factors, rule, [&fine](std::int64_t v) { return fine[v] != 0; });
 }
 
-Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors) {
+namespace {
+
+// Calls visit(begin, end, value) for each run [begin, end) of fine voxels
+// that lie in one row and one block, with the value of that block.
+template <class Visit>
+void for_each_block_run(const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors,
+                        Visit&& visit) {
   const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
   const auto& n = fine_geometry.size;
-  Mask fine(fine_geometry.voxel_count());
-  const std::vector<std::int64_t> block_of_i = block_index_table(n[0], factors[0]);
+  const auto& m = coarse_geometry.size;
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t k = begin; k < end; ++k)
       for (std::int64_t j = 0; j < n[1]; ++j) {
         const std::uint8_t* block_row =
             coarse.data() + coarse_geometry.linear_index(0, j / factors[1], k / factors[2]);
-        std::uint8_t* row = fine.data() + fine_geometry.linear_index(0, j, k);
-        for (std::int64_t i = 0; i < n[0]; ++i) row[i] = block_row[block_of_i[i]];
+        const std::int64_t row = fine_geometry.linear_index(0, j, k);
+        for (std::int64_t b = 0; b < m[0]; ++b)
+          visit(row + b * factors[0], row + std::min(n[0], (b + 1) * factors[0]), block_row[b]);
       }
   });
+}
+
+}  // namespace
+
+Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors) {
+  Mask fine(fine_geometry.voxel_count());
+  for_each_block_run(fine_geometry, coarse, factors, [&](std::int64_t begin, std::int64_t end, std::uint8_t value) {
+    std::fill(fine.begin() + begin, fine.begin() + end, value);
+  });
   return fine;
+}
+
+void clear_outside_blocks(Mask& fine, const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors) {
+  for_each_block_run(fine_geometry, coarse, factors, [&](std::int64_t begin, std::int64_t end, std::uint8_t value) {
+    if (!value) std::fill(fine.begin() + begin, fine.begin() + end, 0);
+  });
 }
 
 }  // namespace lunglens

@@ -40,40 +40,50 @@ Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors
 // Returns the fine mask in which each voxel takes the value of its block.
 Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors);
 
+// Clears the voxels of `fine` whose block in `coarse` is not set: the same as
+// a voxel-wise AND with upsample(coarse), without building that mask.
+void clear_outside_blocks(Mask& fine, const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors);
+
 template <class IsSet>
 Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule, IsSet&& is_set) {
   const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
   const auto& n = fine_geometry.size;
   const auto& m = coarse_geometry.size;
   Mask coarse(static_cast<std::size_t>(coarse_geometry.voxel_count()), 0);
-  std::vector<std::int64_t> block_of_i(static_cast<std::size_t>(n[0]));
-  for (std::int64_t i = 0; i < n[0]; ++i) block_of_i[i] = i / factors[0];
 
+  // Blocks at the far edges may be cut short; a block's voxel count is the
+  // product of its extents along the three axes.
+  const auto extent = [&](int axis, std::int64_t block) {
+    return std::min(n[axis], (block + 1) * factors[axis]) - block * factors[axis];
+  };
   parallel_for(0, m[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> set_count(static_cast<std::size_t>(m[0] * m[1]));
-    std::vector<std::int32_t> total_count(static_cast<std::size_t>(m[0] * m[1]));
     for (std::int64_t ck = begin; ck < end; ++ck) {
       std::fill(set_count.begin(), set_count.end(), 0);
-      std::fill(total_count.begin(), total_count.end(), 0);
       for (std::int64_t k = ck * factors[2]; k < std::min(n[2], (ck + 1) * factors[2]); ++k)
         for (std::int64_t j = 0; j < n[1]; ++j) {
           const std::int64_t row = fine_geometry.linear_index(0, j, k);
-          const std::int64_t block_row = (j / factors[1]) * m[0];
-          for (std::int64_t i = 0; i < n[0]; ++i) {
-            const std::int64_t block = block_row + block_of_i[i];
-            set_count[block] += is_set(row + i) ? 1 : 0;
-            ++total_count[block];
+          std::int32_t* counts = set_count.data() + (j / factors[1]) * m[0];
+          for (std::int64_t b = 0; b < m[0]; ++b) {
+            std::int32_t count = 0;
+            for (std::int64_t i = b * factors[0]; i < std::min(n[0], (b + 1) * factors[0]); ++i)
+              count += is_set(row + i) ? 1 : 0;
+            counts[b] += count;
           }
         }
-      for (std::int64_t b = 0; b < m[0] * m[1]; ++b) {
-        bool value = false;
-        switch (rule) {
-          case BlockRule::any: value = set_count[b] > 0; break;
-          case BlockRule::majority: value = 2 * set_count[b] >= total_count[b]; break;
-          case BlockRule::all: value = set_count[b] == total_count[b]; break;
+
+      for (std::int64_t cj = 0; cj < m[1]; ++cj)
+        for (std::int64_t b = 0; b < m[0]; ++b) {
+          const std::int64_t set = set_count[cj * m[0] + b];
+          const std::int64_t total = extent(0, b) * extent(1, cj) * extent(2, ck);
+          bool value = false;
+          switch (rule) {
+            case BlockRule::any: value = set > 0; break;
+            case BlockRule::majority: value = 2 * set >= total; break;
+            case BlockRule::all: value = set == total; break;
+          }
+          coarse[(ck * m[1] + cj) * m[0] + b] = value;
         }
-        coarse[ck * m[0] * m[1] + b] = value;
-      }
     }
   });
   return coarse;

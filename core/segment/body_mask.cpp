@@ -33,10 +33,22 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   coarse = close(coarse, coarse_geometry, Ellipsoid::ball(kClosingRadiusMm), FilterScope::per_slice);
   coarse = fill_holes(coarse, coarse_geometry, FilterScope::per_slice);
 
-  Mask body = upsample(coarse, ct.geometry, factors);
-  parallel_for(0, static_cast<std::int64_t>(body.size()), [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t v = begin; v < end; ++v) body[v] = body[v] && !ct.padding[v];
-  }, 1 << 20);
+  // Each voxel takes the value of its block, except padding.
+  const auto& n = ct.geometry.size;
+  const auto& m = coarse_geometry.size;
+  Mask body(ct.hu.size());
+  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::uint8_t* block_row = coarse.data() + coarse_geometry.linear_index(0, j / factors[1], k);
+        const std::int64_t row = ct.geometry.linear_index(0, j, k);
+        for (std::int64_t b = 0; b < m[0]; ++b) {
+          const std::uint8_t value = block_row[b];
+          for (std::int64_t v = row + b * factors[0]; v < row + std::min(n[0], (b + 1) * factors[0]); ++v)
+            body[v] = value && !ct.padding[v];
+        }
+      }
+  });
   return body;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <mutex>
+#include <vector>
 
 #include "parallel/parallel_for.h"
 
@@ -34,30 +35,30 @@ std::string format_percent(double fraction) {
 }  // namespace
 
 std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
+  // One count per stored value (padding in the last slot); every figure below follows from it.
+  constexpr std::int64_t kValues = 65536, kOffset = 32768;
+  std::vector<std::int64_t> counts(kValues + 1, 0);
+  std::mutex merge;
+  parallel_for(0, static_cast<std::int64_t>(ct.hu.size()), [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::int64_t> part(counts.size(), 0);
+    for (std::int64_t v = begin; v < end; ++v) ++part[ct.padding[v] ? kValues : ct.hu[v] + kOffset];
+    const std::lock_guard<std::mutex> lock(merge);
+    for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += part[c];
+  }, 1 << 20);
+
   std::int64_t valid = 0;
   std::int64_t air = 0;
   int lowest = 32767;
   std::array<std::int64_t, kPeakBins> peak_histogram{};
-  std::mutex merge;
-  parallel_for(0, static_cast<std::int64_t>(ct.hu.size()), [&](std::int64_t begin, std::int64_t end) {
-    std::int64_t part_valid = 0, part_air = 0;
-    int part_lowest = 32767;
-    std::array<std::int64_t, kPeakBins> part_histogram{};
-    for (std::int64_t v = begin; v < end; ++v) {
-      if (ct.padding[v] || ct.hu[v] < kOutsideFovHu) continue;
-      const int value = ct.hu[v];
-      ++part_valid;
-      part_air += value < kAirMaxHu;
-      part_lowest = std::min(part_lowest, value);
-      const int bin = (value - kPeakLowHu) / kPeakBinHu;
-      if (value >= kPeakLowHu && bin < kPeakBins) ++part_histogram[bin];
-    }
-    const std::lock_guard<std::mutex> lock(merge);
-    valid += part_valid;
-    air += part_air;
-    lowest = std::min(lowest, part_lowest);
-    for (int b = 0; b < kPeakBins; ++b) peak_histogram[b] += part_histogram[b];
-  }, 1 << 20);
+  for (int value = kOutsideFovHu; value < kValues - kOffset; ++value) {
+    const std::int64_t count = counts[value + kOffset];
+    if (count == 0) continue;
+    valid += count;
+    if (value < kAirMaxHu) air += count;
+    lowest = std::min(lowest, value);
+    const int bin = (value - kPeakLowHu) / kPeakBinHu;
+    if (value >= kPeakLowHu && bin < kPeakBins) peak_histogram[bin] += count;
+  }
 
   if (valid == 0)
     return Diagnostic{DiagnosticCode::suspicious_hu_range, Severity::error, "",

@@ -197,8 +197,7 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
     // The margin reaches at least the adjacent slices, which thick slices would otherwise never reach.
     const double margin_mm = options.consolidation_margin_mm + kCoreBlockMm;
     core = dilate(core, coarse_geometry, {{margin_mm, margin_mm, std::max(margin_mm, coarse_geometry.spacing_mm[2])}});
-    const Mask near_core = upsample(core, geometry, factors);
-    for_each_voxel(consolidation.size(), [&](std::int64_t v) { consolidation[v] = consolidation[v] && near_core[v]; });
+    clear_outside_blocks(consolidation, geometry, core, factors);
   } else {
     std::fill(consolidation.begin(), consolidation.end(), 0);
   }

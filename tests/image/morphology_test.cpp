@@ -106,4 +106,16 @@ TEST_CASE("per-slice paths match distance transform") {
   CHECK(close(mask, geometry, element, FilterScope::per_slice) == close(mask, geometry, element));
 }
 
+TEST_CASE("morphology of an empty mask") {
+  Geometry geometry;
+  geometry.size = {6, 5, 4};
+  const Mask empty(120, 0);
+  for (const FilterScope scope : {FilterScope::volume, FilterScope::per_slice}) {
+    CHECK(dilate(empty, geometry, Ellipsoid::ball(2.0), scope) == empty);
+    CHECK(erode(empty, geometry, Ellipsoid::ball(2.0), scope) == empty);
+    CHECK(open(empty, geometry, Ellipsoid::ball(2.0), scope) == empty);
+    CHECK_THROWS_AS(erode(empty, geometry, Ellipsoid::ball(-1.0), scope), std::invalid_argument);
+  }
+}
+
 }  // TEST_SUITE

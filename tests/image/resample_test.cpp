@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <random>
+
 #include "image/resample.h"
 
 using namespace lunglens;
@@ -36,6 +38,45 @@ TEST_CASE("downsample rules and upsample") {
   odd.size = {3, 1, 1};
   CHECK(downsample(Mask{0, 0, 1}, odd, {2, 1, 1}, BlockRule::all) == Mask{0, 1});
   CHECK(upsample(Mask{1, 0}, odd, {2, 1, 1}) == Mask{1, 1, 0});
+}
+
+TEST_CASE("block counts with partial blocks") {
+  std::mt19937 random(7);
+  for (const auto& [size, factors] : {std::pair{std::array<std::int64_t, 3>{7, 5, 4}, BlockFactors{3, 2, 3}},
+                                      std::pair{std::array<std::int64_t, 3>{9, 4, 3}, BlockFactors{4, 3, 1}},
+                                      std::pair{std::array<std::int64_t, 3>{6, 6, 6}, BlockFactors{2, 2, 2}}}) {
+    Geometry fine;
+    fine.size = size;
+    const Geometry coarse = block_geometry(fine, factors);
+    Mask mask(static_cast<std::size_t>(fine.voxel_count()));
+    for (std::uint8_t& value : mask) value = random() % 2;
+
+    // Reference: every fine voxel adds to the set and total counts of its block.
+    std::vector<int> set(static_cast<std::size_t>(coarse.voxel_count()), 0), total(set.size(), 0);
+    for (std::int64_t k = 0; k < size[2]; ++k)
+      for (std::int64_t j = 0; j < size[1]; ++j)
+        for (std::int64_t i = 0; i < size[0]; ++i) {
+          const std::int64_t block = coarse.linear_index(i / factors[0], j / factors[1], k / factors[2]);
+          set[block] += mask[fine.linear_index(i, j, k)];
+          ++total[block];
+        }
+    Mask any(set.size()), majority(set.size()), all(set.size());
+    for (std::size_t b = 0; b < set.size(); ++b) {
+      any[b] = set[b] > 0;
+      majority[b] = 2 * set[b] >= total[b];
+      all[b] = set[b] == total[b];
+    }
+    CHECK(downsample(mask, fine, factors, BlockRule::any) == any);
+    CHECK(downsample(mask, fine, factors, BlockRule::majority) == majority);
+    CHECK(downsample(mask, fine, factors, BlockRule::all) == all);
+
+    const Mask blocks = upsample(majority, fine, factors);
+    Mask expected(mask.size());
+    for (std::size_t v = 0; v < mask.size(); ++v) expected[v] = mask[v] && blocks[v];
+    Mask cleared = mask;
+    clear_outside_blocks(cleared, fine, majority, factors);
+    CHECK(cleared == expected);
+  }
 }
 
 }  // TEST_SUITE
