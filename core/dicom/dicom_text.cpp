@@ -1,5 +1,6 @@
 #include "dicom/dicom_text.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "text/number_text.h"
@@ -52,6 +53,85 @@ std::optional<std::vector<double>> parse_decimal_strings(std::string_view text) 
     numbers.push_back(*number);
   }
   return numbers;
+}
+
+std::string format_person_name(std::string_view text) {
+  std::string result;
+  const std::vector<std::string> groups = [&] {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t end = text.find('=', start);
+      parts.emplace_back(trim_dicom(text.substr(start, end == std::string_view::npos ? end : end - start)));
+      if (end == std::string_view::npos) return parts;
+      start = end + 1;
+    }
+  }();
+  for (const std::string& group : groups) {
+    // Components: family, then given, middle, prefix and suffix after a comma.
+    std::string family, rest;
+    std::size_t start = 0;
+    for (int component = 0;; ++component) {
+      const std::size_t end = group.find('^', start);
+      const std::string_view part =
+          trim_dicom(std::string_view(group).substr(start, end == std::string::npos ? end : end - start));
+      if (component == 0) {
+        family = part;
+      } else if (!part.empty()) {
+        if (!rest.empty()) rest += ' ';
+        rest += part;
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    std::string name = family;
+    if (!rest.empty()) {
+      if (!name.empty()) name += ", ";
+      name += rest;
+    }
+    if (name.empty()) continue;
+    if (!result.empty()) result += " = ";
+    result += name;
+  }
+  return result;
+}
+
+std::string format_dicom_date(std::string_view text) {
+  text = trim_dicom(text);
+  const bool digits = text.size() == 8 && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  if (!digits) return std::string(text);
+
+  const int year = std::stoi(std::string(text.substr(0, 4)));
+  const int month = std::stoi(std::string(text.substr(4, 2)));
+  const int day = std::stoi(std::string(text.substr(6, 2)));
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0))
+    return std::string(text);
+  return std::string(text.substr(0, 4)) + "-" + std::string(text.substr(4, 2)) + "-" + std::string(text.substr(6, 2));
+}
+
+std::string dicom_text_to_utf8(std::string_view text, std::string_view character_set) {
+  // Only a single Latin-1 term: with code extensions (several terms) the
+  // bytes above 0x7F may belong to another character set.
+  const std::vector<std::string> terms = split_dicom_values(character_set);
+  const bool latin1 = terms.size() == 1 && (terms[0] == "ISO_IR 100" || terms[0] == "ISO 2022 IR 100");
+  if (!latin1) return std::string(text);
+
+  std::string utf8;
+  utf8.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      utf8 += c;
+    } else {
+      utf8 += static_cast<char>(0xC0 | (byte >> 6));
+      utf8 += static_cast<char>(0x80 | (byte & 0x3F));
+    }
+  }
+  return utf8;
 }
 
 }  // namespace lunglens

@@ -41,6 +41,19 @@ struct FrameHeader {
   bool has_rescale = false;                 // False when both rescale tags are absent.
 };
 
+// The patient and the examination of a file, as a report shows them: text
+// converted to UTF-8 (see dicom_text_to_utf8), names and dates formatted for
+// display (format_person_name, format_dicom_date). Empty when absent.
+struct PatientStudy {
+  std::string patient_name;        // PatientName (0010,0010), e.g. "DOE, JOHN".
+  std::string patient_id;          // PatientID (0010,0020).
+  std::string patient_birth_date;  // PatientBirthDate (0010,0030), YYYY-MM-DD.
+  std::string patient_sex;         // PatientSex (0010,0040): M, F or O.
+  std::string study_date;          // StudyDate (0008,0020), YYYY-MM-DD.
+  std::string study_description;   // StudyDescription (0008,1030).
+  std::string accession_number;    // AccessionNumber (0008,0050).
+};
+
 struct FileHeader {
   std::size_t file_index = 0;  // Position in the caller's file list.
   std::string file_name;
@@ -57,6 +70,7 @@ struct FileHeader {
   std::string image_type;      // Values joined by '\'.
   std::string acquisition_time;
   std::string patient_position;  // e.g. HFS, FFS, HFP.
+  PatientStudy patient_study;
   int series_number = 0;
   int acquisition_number = 0;
   int instance_number = 0;

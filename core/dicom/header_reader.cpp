@@ -120,7 +120,19 @@ void read_identity(const gdcm::DataSet& ds, FileHeader& header) {
   header.series_instance_uid = text_value(ds, gdcm::Tag(0x0020, 0x000e));
   header.frame_of_reference_uid = text_value(ds, gdcm::Tag(0x0020, 0x0052));
   header.modality = text_value(ds, gdcm::Tag(0x0008, 0x0060));
-  header.series_description = text_value(ds, gdcm::Tag(0x0008, 0x103e));
+  const std::string character_set = text_value(ds, gdcm::Tag(0x0008, 0x0005));
+  const auto text = [&](std::uint16_t group, std::uint16_t element) {
+    return dicom_text_to_utf8(text_value(ds, gdcm::Tag(group, element)), character_set);
+  };
+  header.series_description = text(0x0008, 0x103e);
+  PatientStudy& patient = header.patient_study;
+  patient.patient_name = format_person_name(text(0x0010, 0x0010));
+  patient.patient_id = text(0x0010, 0x0020);
+  patient.patient_birth_date = format_dicom_date(text(0x0010, 0x0030));
+  patient.patient_sex = text(0x0010, 0x0040);
+  patient.study_date = format_dicom_date(text(0x0008, 0x0020));
+  patient.study_description = text(0x0008, 0x1030);
+  patient.accession_number = text(0x0008, 0x0050);
   header.image_type = text_value(ds, gdcm::Tag(0x0008, 0x0008));
   header.acquisition_time = text_value(ds, gdcm::Tag(0x0008, 0x0032));
   header.patient_position = text_value(ds, gdcm::Tag(0x0018, 0x5100));

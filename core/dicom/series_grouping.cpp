@@ -177,6 +177,7 @@ SeriesInfo make_series(const std::vector<FrameRef>& frames, const std::string& i
   series.study_instance_uid = first.study_instance_uid;
   series.description = first.series_description;
   series.modality = first.modality;
+  series.patient_study = first.patient_study;
   series.series_number = first.series_number;
   series.acquisition_number = first.acquisition_number;
   return series;

@@ -45,6 +45,7 @@ struct SeriesInfo {
   std::string study_instance_uid;
   std::string description;          // SeriesDescription.
   std::string modality;
+  PatientStudy patient_study;       // From the first file of the series.
   int series_number = 0;
   int acquisition_number = 0;
 

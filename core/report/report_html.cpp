@@ -23,6 +23,7 @@ h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #999; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #bbb; padding: 0.2em 0.6em; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
+.patient { font-weight: 600; margin: 0.2em 0 0.6em; }
 .disclaimer { border: 2px solid #a00; padding: 0.5em 0.8em; background: #fff4f4; }
 .score { font-size: 1.3em; font-weight: bold; }
 .muted { color: #555; font-size: 0.9em; }
@@ -83,6 +84,34 @@ std::string fraction_text(const VolumeFraction& fraction) {
   return quantity(fraction.volume_ml, kVolumeMl) + " (" + quantity(fraction.percent_of_lung, kPercent) + ")";
 }
 
+// Returns the line that identifies the patient and the study, e.g.
+// "Patient DOE, JANE, ID PID-0042, born 1960-01-31, sex F; study of
+// 2020-04-01, CT THORAX, accession A123", leaving out what the files do not
+// give.
+std::string patient_line(const PatientStudy& patient) {
+  std::string line;
+  const auto add = [&line](std::string_view separator, std::string_view label, const std::string& value) {
+    if (value.empty()) return;
+    if (!line.empty()) line += separator;
+    line += std::string(label) + value;
+  };
+  add(", ", "Patient ", patient.patient_name);
+  add(", ", "ID ", patient.patient_id);
+  add(", ", "born ", patient.patient_birth_date);
+  add(", ", "sex ", patient.patient_sex);
+  if (line.empty()) line = "Patient not identified in the files (anonymised?)";
+
+  std::string study;
+  const auto add_study = [&study](std::string_view label, const std::string& value) {
+    if (value.empty()) return;
+    study += (study.empty() ? "" : ", ") + std::string(label) + value;
+  };
+  add_study("of ", patient.study_date);
+  add_study("", patient.study_description);
+  add_study("accession ", patient.accession_number);
+  return study.empty() ? line : line + "; study " + study;
+}
+
 void write_input(Html& html, const ReportInput& input) {
   const SeriesSummary& series = input.series;
   html.element("h2", "Input");
@@ -94,7 +123,9 @@ void write_input(Html& html, const ReportInput& input) {
     html.raw("</tr>\n");
   };
   row("Series description", series.description);
+  row("Series number", series.series_number > 0 ? std::to_string(series.series_number) : "");
   row("Series Instance UID", series.series_instance_uid);
+  row("Study Instance UID", series.study_instance_uid);
   row("Slices", std::to_string(series.slice_count));
   row("Matrix (columns x rows)", std::to_string(series.columns) + " x " + std::to_string(series.rows));
   row("Spacing (i, j, k)", format_fixed(series.spacing_mm[0], kSpacingMm.decimals) + " x " +
@@ -339,6 +370,9 @@ ReportText write_report_html(const ReportInput& input) {
   html.raw(kStyle);
   html.raw("</style>\n</head>\n<body>\n");
   html.element("h1", "Lung CT quantification");
+  html.raw("<p class=\"patient\">");
+  html.text(patient_line(input.series.patient_study));
+  html.raw("</p>\n");
   html.raw("<p class=\"disclaimer\">");
   html.text(kReportDisclaimer);
   html.raw("</p>\n");

@@ -7,7 +7,10 @@ namespace lunglens {
 SeriesSummary summarize_series(const SeriesInfo& series) {
   SeriesSummary summary;
   summary.series_instance_uid = series.series_instance_uid;
+  summary.study_instance_uid = series.study_instance_uid;
   summary.description = series.description;
+  summary.series_number = series.series_number;
+  summary.patient_study = series.patient_study;
   summary.slice_count = static_cast<std::int64_t>(series.slices.size());
   summary.columns = series.geometry.size[0];
   summary.rows = series.geometry.size[1];

@@ -16,7 +16,7 @@
 
 namespace lunglens {
 
-inline constexpr std::string_view kReportSchemaVersion = "1.0.0";
+inline constexpr std::string_view kReportSchemaVersion = "1.1.0";
 
 // Sentence shown at the top of every report.
 inline constexpr std::string_view kReportDisclaimer =
@@ -25,7 +25,10 @@ inline constexpr std::string_view kReportDisclaimer =
 
 struct SeriesSummary {
   std::string series_instance_uid;
+  std::string study_instance_uid;
   std::string description;  // SeriesDescription.
+  int series_number = 0;    // SeriesNumber; 0 when absent.
+  PatientStudy patient_study;
   std::int64_t slice_count = 0;
   std::int64_t columns = 0;
   std::int64_t rows = 0;

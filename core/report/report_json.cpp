@@ -73,6 +73,31 @@ void write_input(JsonWriter& json, const SeriesSummary& series) {
   json.string(series.series_instance_uid);
   json.key("series_description");
   json.string(series.description);
+  json.key("series_number");
+  json.integer(series.series_number);
+  json.key("study_instance_uid");
+  json.string(series.study_instance_uid);
+
+  const PatientStudy& patient = series.patient_study;
+  json.key("patient");
+  json.begin_object();
+  for (const auto& [name, value] : {std::pair{"name", &patient.patient_name}, std::pair{"id", &patient.patient_id},
+                                    std::pair{"birth_date", &patient.patient_birth_date},
+                                    std::pair{"sex", &patient.patient_sex}}) {
+    json.key(name);
+    json.string(*value);
+  }
+  json.end_object();
+  json.key("study");
+  json.begin_object();
+  for (const auto& [name, value] : {std::pair{"date", &patient.study_date},
+                                    std::pair{"description", &patient.study_description},
+                                    std::pair{"accession_number", &patient.accession_number}}) {
+    json.key(name);
+    json.string(*value);
+  }
+  json.end_object();
+
   write_count(json, "slice_count", series.slice_count, kSliceUnit);
 
   json.key("matrix");

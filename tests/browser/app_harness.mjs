@@ -92,10 +92,12 @@ export function nativeSeries(folder) {
 }
 
 // Returns the report without the fields that differ between two runs of the
-// same analysis (the generation time).
+// same analysis: the generation time, and the StudyInstanceUID, which each
+// writing of the phantom draws anew.
 export function comparableReport(report) {
   const copy = structuredClone(report);
   delete copy.generated_at;
+  delete copy.input.study_instance_uid;
   return copy;
 }
 

@@ -180,6 +180,7 @@ test('app without COOP/COEP uses no-threads build', async (t) => {
     assert.equal(await waitForResult(page), 'ready');
     const sample = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
     assert.equal(sample.input.series_description, 'lunglens synthetic chest phantom');
+    assert.equal(await page.textContent('#patient-line'), 'Patient PHANTOM, CHEST, ID LUNGLENS-PHANTOM');
     assertPagePrivate(app);
   } finally {
     await app.close();
@@ -259,7 +260,7 @@ test('sample button analyses phantom like CLI', async (t) => {
     assert.notEqual(report.input.series_instance_uid, native.input.series_instance_uid);
     for (const copy of [report, native]) delete copy.input.series_instance_uid;
     assert.deepEqual(comparableReport(report), comparableReport(native));
-    assert.match(await page.textContent('#patient-line'), /PHANTOM\^CHEST/);
+    assert.match(await page.textContent('#patient-line'), /PHANTOM, CHEST/);
     const shown = await countOverlayPixels(page, 'view-axial');
     assert.ok(shown.right > 1000, `right lung overlay pixels: ${shown.right}`);
     assert.ok(shown.left > 1000, `left lung overlay pixels: ${shown.left}`);

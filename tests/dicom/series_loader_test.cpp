@@ -443,6 +443,12 @@ TEST_CASE("LIDC-IDRI-0001 loads") {
   CHECK(scan.series[0].uniform_step);
   CHECK(scan.series[0].missing_grid_indices.empty());
   CHECK(g.is_orthonormal());
+
+  // The anonymised identity: ID and study date kept, name removed.
+  const PatientStudy& patient = scan.series[0].patient_study;
+  CHECK(patient.patient_id == "LIDC-IDRI-0001");
+  CHECK(patient.patient_name.empty());
+  CHECK(patient.study_date == "2000-01-01");
   CHECK(volume.voxel_type == VoxelType::int16);
 
   // Lung parenchyma in the middle slice, right and left lung (around -850 HU).

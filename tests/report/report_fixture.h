@@ -49,6 +49,10 @@ inline ReportInput box_report_input() {
   input.generated_at = "2024-05-01T12:00:00Z";
   input.series.series_instance_uid = "1.2.826.0.1.3680043.8.498.1";
   input.series.description = "Thorax 1.0 B70f";
+  input.series.series_number = 3;
+  input.series.patient_study.patient_name = "DOE, JANE";
+  input.series.patient_study.patient_id = "PID-0042";
+  input.series.patient_study.study_date = "2020-04-01";
   input.series.slice_count = 9;
   input.series.columns = 10;
   input.series.rows = 10;

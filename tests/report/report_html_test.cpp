@@ -25,6 +25,21 @@ TEST_CASE("html escapes script in description") {
   CHECK(contains(report.text, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"));
 }
 
+TEST_CASE("html names patient and study") {
+  ReportInput input = box_report_input();
+  input.series.patient_study.accession_number = "A<1>";
+  const ReportText report = write_report_html(input);
+  REQUIRE(report.ok);
+  CHECK(contains(report.text,
+                 "<p class=\"patient\">Patient DOE, JANE, ID PID-0042; study of 2020-04-01, accession A&lt;1&gt;</p>"));
+  CHECK(contains(report.text, "<th>Series number</th>\n<td>3</td>"));
+
+  input.series.patient_study = {};
+  const ReportText anonymous = write_report_html(input);
+  REQUIRE(anonymous.ok);
+  CHECK(contains(anonymous.text, "<p class=\"patient\">Patient not identified in the files (anonymised?)</p>"));
+}
+
 TEST_CASE("html is self-contained") {
   const ReportText report = write_report_html(box_report_input());
   REQUIRE(report.ok);

@@ -41,9 +41,14 @@ TEST_CASE("report json validates") {
 
 TEST_CASE("report json numbers") {
   const JsonValue report = box_report();
-  CHECK(report.at("schema_version").string == "1.0.0");
+  CHECK(report.at("schema_version").string == "1.1.0");
   CHECK(report.at("generator").at("version").string == LUNGLENS_VERSION);
   CHECK(report.at("status").string == "complete");
+  CHECK(report.at("input").at("series_number").number == 3);
+  CHECK(report.at("input").at("patient").at("name").string == "DOE, JANE");
+  CHECK(report.at("input").at("patient").at("id").string == "PID-0042");
+  CHECK(report.at("input").at("patient").at("birth_date").string.empty());
+  CHECK(report.at("input").at("study").at("date").string == "2020-04-01");
 
   const JsonValue& results = report.at("results");
   const JsonValue& right = results.at("right_lung");

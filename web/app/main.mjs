@@ -4,7 +4,7 @@
 import { element } from './dom.mjs';
 import { EngineClient } from './engine_client.mjs';
 import { filesFromDrop, filesFromInput } from './file_sources.mjs';
-import { diagnosticList, renderReport } from './report_panel.mjs';
+import { diagnosticList, patientLine, renderReport } from './report_panel.mjs';
 import { Viewer, windowPresets } from './viewer.mjs';
 import { exportDicomSeg, exportJson, exportNifti, printReport } from './exports.mjs';
 
@@ -296,7 +296,7 @@ async function showAnalysis(reply) {
   if (reply.volume) viewer.setVolume(reply.volume);
   if (app.report) {
     app.redrawHistogram = renderReport($('report'), app.report);
-    await showPatient(reply.seriesIndex);
+    showPatient(app.report);
   }
   $('export-nifti').disabled = !reply.volume?.lungs;
   $('export-seg').disabled = !reply.volume?.lungs;
@@ -361,13 +361,9 @@ function showNeuralStatus(text, executionProvider) {
   else delete status.dataset.executionProvider;
 }
 
-// Shows patient name and ID from the series' DICOM metadata, in the page only.
-async function showPatient(seriesIndex) {
-  const { json } = await client.request({ type: 'metadataJson', seriesIndex });
-  const first = JSON.parse(json)[0] ?? {};
-  const name = first['00100010']?.Value?.[0]?.Alphabetic ?? '';
-  const id = first['00100020']?.Value?.[0] ?? '';
-  $('patient-line').textContent = `Patient: ${name || '(no name)'}, ID ${id || '(none)'}`;
+// Shows the patient and the study of the report, in the page only.
+function showPatient(report) {
+  $('patient-line').textContent = patientLine(report.input.patient, report.input.study);
 }
 
 function cancelAnalysis() {

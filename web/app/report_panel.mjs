@@ -170,6 +170,17 @@ function methodSection(method) {
     element('table', { class: 'parameters' }, element('caption', {}, 'Segmentation parameters'), element('tbody', {}, parameters)));
 }
 
+// Returns the line that identifies the patient and the study, leaving out
+// what the files do not give; the same wording as the HTML report.
+export function patientLine(patient, study) {
+  const parts = [['Patient ', patient.name], ['ID ', patient.id], ['born ', patient.birth_date], ['sex ', patient.sex]]
+    .filter(([, value]) => value).map(([label, value]) => label + value);
+  const line = parts.length ? parts.join(', ') : 'Patient not identified in the files (anonymised?)';
+  const studyParts = [['of ', study.date], ['', study.description], ['accession ', study.accession_number]]
+    .filter(([, value]) => value).map(([label, value]) => label + value);
+  return studyParts.length ? `${line}; study ${studyParts.join(', ')}` : line;
+}
+
 // Fills `container` with the report. Returns a function that redraws the
 // histogram after layout changes (printing), or null when there are no results.
 export function renderReport(container, report) {
