@@ -26,7 +26,7 @@ void note_normal_level(LungQuantification& quantification) {
   double highest = 0.0;
   for (const LungMeasures* lung : {&quantification.right, &quantification.left})
     for (const ZoneMeasures& zone : lung->zones) {
-      if (zone.score > 1) return;
+      if (zone.score.value_or(0) > 1) return;
       highest = std::max(highest, zone.region.involvement.percent_of_lung.value_or(0.0));
     }
 

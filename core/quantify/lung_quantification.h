@@ -59,7 +59,9 @@ struct ZoneMeasures {
   double z_lower_mm = 0.0;  // Zone bounds along LPS z (see lung_zones.h for the rule).
   double z_upper_mm = 0.0;
   RegionMeasures region;
-  int score = 0;            // 0-5 from region.involvement (see severity_score.h).
+  // 0-5 from region.involvement (see severity_score.h); empty when the zone
+  // has no lung voxel (a lung not found, or a scan that misses the zone).
+  std::optional<int> score;
 };
 
 struct LungMeasures {
@@ -73,7 +75,8 @@ struct LungMeasures {
 struct BothLungsMeasures {
   RegionMeasures region;
   DensityMeasures density;
-  int severity_score = 0;  // Sum of the 6 zone scores, 0-30.
+  int severity_score = 0;  // Sum of the zone scores, 0-30 when all 6 zones are scored.
+  int scored_zones = 0;    // Zones with a score (of 6); the others have no lung voxel.
 };
 
 struct LungQuantification {

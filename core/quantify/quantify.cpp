@@ -288,8 +288,11 @@ LungQuantification quantify(const HuVolume& volume, const LungSegmentation& segm
         measures.z_upper_mm = extents[side]->zone_upper_mm(measures.zone);
       }
       measures.region = make_region(counts[0], counts[1], counts[2], voxel_ml);
-      measures.score = zone_score_from_percent(measures.region.involvement.percent_of_lung.value_or(0.0));
-      result.both.severity_score += measures.score;
+      if (counts[0] > 0) {
+        measures.score = zone_score_from_percent(measures.region.involvement.percent_of_lung.value_or(0.0));
+        result.both.severity_score += *measures.score;
+        ++result.both.scored_zones;
+      }
       for (int c = 0; c < 3; ++c) lung_counts[c] += counts[c];
     }
     lung.region = make_region(lung_counts[0], lung_counts[1], lung_counts[2], voxel_ml);
@@ -309,6 +312,20 @@ LungQuantification quantify(const HuVolume& volume, const LungSegmentation& segm
       warn(result.diagnostics, DiagnosticCode::invalid_argument,
            "quantify: the " + std::string(lung_side_name(lung.side)) +
                " lung mask is empty; its volume is 0 mL and its percents are undefined");
+  }
+  if (result.both.scored_zones < 2 * kZonesPerLung) {
+    std::string unscored;
+    for (const LungMeasures* lung : {&result.right, &result.left})
+      for (const ZoneMeasures& zone : lung->zones)
+        if (!zone.score) {
+          if (!unscored.empty()) unscored += ", ";
+          unscored += zone_label(zone.side, zone.zone);
+        }
+    warn(result.diagnostics, DiagnosticCode::limited_coverage,
+         "quantify: " + std::to_string(2 * kZonesPerLung - result.both.scored_zones) +
+             " of 6 zones hold no lung voxel (" + unscored + "); they have no score, so the severity score " +
+             std::to_string(result.both.severity_score) + " sums " + std::to_string(result.both.scored_zones) +
+             " zones and is not on the 0-30 scale of whole lungs");
   }
   result.both.region = make_region(both_counts[0], both_counts[1], both_counts[2], voxel_ml);
   finish_density(result.both.density, both_hu_sum, both_bands, voxel_ml);

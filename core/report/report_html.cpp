@@ -204,13 +204,17 @@ void write_zone_table(Html& html, const LungQuantification& q) {
                                       : std::string("n/a"));
       html.number_cell(quantity(zone.region.lung_volume_ml, kVolumeMl));
       html.number_cell(fraction_text(zone.region.involvement));
-      html.number_cell(std::to_string(zone.score));
+      html.number_cell(zone.score ? std::to_string(*zone.score) : std::string("n/a (no lung)"));
       html.raw("</tr>\n");
     }
   }
   html.raw("</table>\n<p class=\"score\">");
-  html.text("Total severity score: " + std::to_string(q.both.severity_score) + " / " +
-            std::to_string(kMaxTotalScore));
+  std::string total = "Total severity score: " + std::to_string(q.both.severity_score) + " / " +
+                      std::to_string(kMaxTotalScore);
+  if (q.both.scored_zones < 2 * kZonesPerLung)
+    total += " from " + std::to_string(q.both.scored_zones) + " of " + std::to_string(2 * kZonesPerLung) +
+             " zones (the others hold no lung)";
+  html.text(total);
   html.raw("</p>\n");
   html.element("p", "Zones are thirds of each lung's craniocaudal extent, not anatomical lobes.");
 }

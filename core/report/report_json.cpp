@@ -24,11 +24,13 @@ void write_quantity(JsonWriter& json, std::string_view key, std::optional<double
   json.end_object();
 }
 
-void write_count(JsonWriter& json, std::string_view key, std::int64_t value, std::string_view unit) {
+// Writes {"value": n, "unit": ...}; an empty value is written as null.
+void write_count(JsonWriter& json, std::string_view key, std::optional<std::int64_t> value, std::string_view unit) {
   json.key(key);
   json.begin_inline_object();
   json.key("value");
-  json.integer(value);
+  if (value) json.integer(*value);
+  else json.null();
   json.key("unit");
   json.string(unit);
   json.end_object();
@@ -290,6 +292,7 @@ void write_results(JsonWriter& json, const LungQuantification& quantification) {
   write_region(json, quantification.both.region);
   write_density(json, quantification.both.density);
   write_count(json, "severity_score", quantification.both.severity_score, kScoreUnit);
+  write_count(json, "scored_zones", quantification.both.scored_zones, kZoneUnit);
   json.end_object();
 
   json.key("airway");

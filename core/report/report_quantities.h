@@ -26,5 +26,6 @@ inline constexpr std::string_view kSliceUnit = "{slice}";
 inline constexpr std::string_view kPixelUnit = "{pixel}";
 inline constexpr std::string_view kBinUnit = "{bin}";
 inline constexpr std::string_view kScoreUnit = "{score}";
+inline constexpr std::string_view kZoneUnit = "{zone}";
 
 }  // namespace lunglens

@@ -181,10 +181,14 @@ int run_analyze(const AnalyzeArguments& arguments) {
   }
 
   const auto& both = result.quantification.both;
-  std::printf("lungs %.1f mL (right %.1f, left %.1f), involvement %.2f %%, severity score %d/30\n",
+  const std::string zones =
+      both.scored_zones < 2 * kZonesPerLung
+          ? " from " + std::to_string(both.scored_zones) + " of " + std::to_string(2 * kZonesPerLung) + " zones"
+          : std::string();
+  std::printf("lungs %.1f mL (right %.1f, left %.1f), involvement %.2f %%, severity score %d/30%s\n",
               both.region.lung_volume_ml, result.quantification.right.region.lung_volume_ml,
               result.quantification.left.region.lung_volume_ml,
-              both.region.involvement.percent_of_lung.value_or(0.0), both.severity_score);
+              both.region.involvement.percent_of_lung.value_or(0.0), both.severity_score, zones.c_str());
   std::string names = "report.json, report.html";
   for (const auto& name : written) names += ", " + name;
   std::printf("wrote %s into %s\n", names.c_str(), out.c_str());

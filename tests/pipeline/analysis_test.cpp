@@ -87,6 +87,38 @@ TEST_CASE("normal LIDC lungs score 0") {
   }
 }
 
+// A single slice has lung in one zone of each lung at most: the other
+// zones get no score instead of 0, and the report says how many zones the
+// severity score sums.
+TEST_CASE("zones without lung unscored") {
+  const auto path = test::data_path("covid-slices/A046441/axial/19001111-045.dcm");
+  if (!path) return;
+  const std::vector<std::uint8_t> bytes = test::read_file(*path);
+  const std::vector<InputFile> files{{"19001111-045.dcm", bytes}};
+  const AnalysisResult result = analyze_files(files);
+  REQUIRE(result.ok);
+
+  const BothLungsMeasures& both = result.quantification.both;
+  CHECK(both.scored_zones >= 1);
+  CHECK(both.scored_zones <= 2);
+  int sum = 0, unscored = 0;
+  for (const LungMeasures* lung : {&result.quantification.right, &result.quantification.left})
+    for (const ZoneMeasures& zone : lung->zones) {
+      if (zone.score) sum += *zone.score;
+      else ++unscored;
+      CHECK(zone.score.has_value() == (zone.region.lung_voxel_count > 0));
+    }
+  CHECK(unscored == 6 - both.scored_zones);
+  CHECK(both.severity_score == sum);
+  CHECK(result.report_json.find("\"score\": {\"value\": null, \"unit\": \"{score}\"}") != std::string::npos);
+  CHECK(result.report_html.find("n/a (no lung)") != std::string::npos);
+  bool warned = false;
+  for (const Diagnostic& diagnostic : result.quantification.diagnostics)
+    warned = warned || (diagnostic.code == DiagnosticCode::limited_coverage &&
+                        diagnostic.message.find("zones hold no lung voxel") != std::string::npos);
+  CHECK(warned);
+}
+
 TEST_CASE("non-CT series refused") {
   PhantomSeries series = make_phantom_series();
   // Rewrite the Modality value "CT" as "MR" in every file: the element is

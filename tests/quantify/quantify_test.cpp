@@ -138,6 +138,8 @@ TEST_CASE("quantify box lungs zones and score") {
   CHECK(*left_lower.region.involvement.percent_of_lung == 20.0);
   CHECK(left_lower.score == 2);
   CHECK(q.both.severity_score == 5);
+  CHECK(q.both.scored_zones == 6);
+  CHECK_FALSE(has_code(q.diagnostics, DiagnosticCode::limited_coverage, Severity::warning));
 }
 
 TEST_CASE("quantify box lungs density") {
@@ -211,7 +213,9 @@ TEST_CASE("quantify empty lung") {
   CHECK(q.left.region.lung_volume_ml == 0.0);
   CHECK_FALSE(q.left.region.involvement.percent_of_lung);
   CHECK_FALSE(q.left.density.mean_hu);
-  CHECK(q.left.zones[0].score == 0);
+  CHECK_FALSE(q.left.zones[0].score);
+  CHECK(q.both.scored_zones == 3);
+  CHECK(has_code(q.diagnostics, DiagnosticCode::limited_coverage, Severity::warning));
   CHECK(has_code(q.diagnostics, DiagnosticCode::invalid_argument, Severity::warning));
   CHECK(q.both.region.lung_volume_ml == doctest::Approx(4.5));
 }

@@ -67,6 +67,15 @@ inline ReportInput box_report_input() {
   return input;
 }
 
+// Returns the box report input with the left upper zone unscored, as when it
+// has no lung voxel: 5 of 6 zones scored.
+inline ReportInput box_report_input_with_unscored_zone() {
+  ReportInput input = box_report_input();
+  input.quantification.left.zones[0].score.reset();
+  input.quantification.both.scored_zones = 5;
+  return input;
+}
+
 // Returns the path of schemas/report.schema.json in this source tree.
 inline std::filesystem::path report_schema_path() {
   return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "schemas" /

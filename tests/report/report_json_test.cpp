@@ -39,6 +39,17 @@ TEST_CASE("report json validates") {
   CHECK(errors.empty());
 }
 
+TEST_CASE("report json unscored zone is null") {
+  const ReportText text = write_report_json(box_report_input_with_unscored_zone());
+  REQUIRE(text.ok);
+  const JsonValue report = parse_json(text.text);
+  CHECK(validate_json_schema(load_schema(), report).empty());
+  const JsonValue& left = report.at("results").at("left_lung");
+  CHECK(left.at("zones").array[0].at("score").at("value").type == JsonValue::Type::null);
+  CHECK(value_of(left.at("zones").array[1].at("score")) == 0);
+  CHECK(value_of(report.at("results").at("both_lungs").at("scored_zones")) == 5);
+}
+
 TEST_CASE("report json numbers") {
   const JsonValue report = box_report();
   CHECK(report.at("schema_version").string == "1.1.0");
@@ -61,6 +72,7 @@ TEST_CASE("report json numbers") {
   CHECK(value_of(right.at("zones").array[0].at("score")) == 3);
   CHECK(value_of(results.at("left_lung").at("zones").array[2].at("score")) == 2);
   CHECK(value_of(results.at("both_lungs").at("severity_score")) == 5);
+  CHECK(value_of(results.at("both_lungs").at("scored_zones")) == 6);
   CHECK(value_of(results.at("both_lungs").at("volume")) == 9.0);
 
   const JsonValue& counts = results.at("both_lungs").at("density").at("histogram").at("counts").at("value");

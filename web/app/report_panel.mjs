@@ -59,6 +59,12 @@ function summaryTable(results, caption, prefix = '') {
   return element('table', { class: 'numbers' }, element('caption', {}, caption), head, body);
 }
 
+// Returns which zones the severity score sums: all six, or those that hold lung.
+function zonesSummed(bothLungs) {
+  const scored = bothLungs.scored_zones.value;
+  return scored === 6 ? 'sum of six zones' : `sum of ${scored} of 6 zones; the others hold no lung`;
+}
+
 function zoneBars(results, caption, prefix = '') {
   const rows = [];
   for (const key of ['right_lung', 'left_lung']) {
@@ -75,7 +81,9 @@ function zoneBars(results, caption, prefix = '') {
           element('div', { class: 'bar', role: 'img', 'aria-label': `involvement ${formatNumber(percent, 2)} %` }, fill),
           ' ',
           quantityCell('span', zone.involvement.percent_of_lung, `${prefix}${key}.zones.${z}.involvement.percent_of_lung`, 2)),
-        element('td', { class: 'score' }, quantityCell('span', zone.score, `${prefix}${key}.zones.${z}.score`), ' / 5')));
+        zone.score.value === null
+          ? element('td', { class: 'score' }, 'n/a (no lung)')
+          : element('td', { class: 'score' }, quantityCell('span', zone.score, `${prefix}${key}.zones.${z}.score`), ' / 5')));
     }
   }
   const head = element('thead', {}, element('tr', {},
@@ -127,7 +135,7 @@ function neuralSection(neural) {
   }
   const results = neural.results;
   section.append(summaryTable(results, 'Lung volumes and involvement (neural engine)', 'neural.'));
-  section.append(element('p', { class: 'total-score' }, 'Severity score of the neural engine (sum of six zones): ',
+  section.append(element('p', { class: 'total-score' }, `Severity score of the neural engine (${zonesSummed(results.both_lungs)}): `,
     quantityCell('strong', results.both_lungs.severity_score, 'neural.both_lungs.severity_score'), ' / 30'));
   section.append(zoneBars(results, 'Zones of the neural engine (upper, middle, lower third of each lung)', 'neural.'));
   const parameters = neural.method.segmentation.parameters.map((p) => element('tr', {},
@@ -211,7 +219,7 @@ export function renderReport(container, report) {
   const results = report.results;
   const engine = report.method.segmentation.engine;
   container.append(summaryTable(results, `Lung volumes and involvement (${engine} engine)`));
-  container.append(element('p', { class: 'total-score' }, `Severity score (${engine} engine, sum of six zones): `,
+  container.append(element('p', { class: 'total-score' }, `Severity score (${engine} engine, ${zonesSummed(results.both_lungs)}): `,
     quantityCell('strong', results.both_lungs.severity_score, 'both_lungs.severity_score'), ' / 30'));
   container.append(zoneBars(results, `Zones of the ${engine} engine (upper, middle, lower third of each lung)`));
 
