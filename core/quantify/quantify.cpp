@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -84,6 +85,25 @@ struct SliceTally {
   std::int64_t lesions_outside_lung = 0;
 };
 
+// Calls visit(i) for the voxels i of a row of `count` voxels, skipping blocks
+// of 8 where both `lungs` and `lesions` (nullptr when absent) are 0: most of
+// a CT volume lies outside the lungs. visit must ignore voxels whose labels
+// are both 0, because it is still called for them within the other blocks.
+template <class Visit>
+void for_each_labelled(const std::uint8_t* lungs, const std::uint8_t* lesions, std::int64_t count, Visit&& visit) {
+  const auto zero_block = [](const std::uint8_t* labels) {
+    std::uint64_t block = 0;
+    std::memcpy(&block, labels, sizeof block);
+    return block == 0;
+  };
+  std::int64_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    if (zero_block(lungs + i) && (lesions == nullptr || zero_block(lesions + i))) continue;
+    for (std::int64_t b = i; b < i + 8; ++b) visit(b);
+  }
+  for (; i < count; ++i) visit(i);
+}
+
 ExtentTally measure_extents(const LungSegmentation& segmentation, const ZPlane& plane) {
   const Geometry& g = segmentation.geometry;
   const bool has_lesions = !segmentation.lesions.empty();
@@ -96,7 +116,8 @@ ExtentTally measure_extents(const LungSegmentation& segmentation, const ZPlane& 
       for (std::int64_t j = 0; j < g.size[1]; ++j) {
         const double row_z = plane.row_z(j, k);
         const std::int64_t row = g.linear_index(0, j, k);
-        for (std::int64_t i = 0; i < g.size[0]; ++i) {
+        const std::uint8_t* lesion_row = has_lesions ? segmentation.lesions.data() + row : nullptr;
+        for_each_labelled(segmentation.lungs.data() + row, lesion_row, g.size[0], [&](std::int64_t i) {
           const std::uint8_t label = segmentation.lungs[row + i];
           if (label > kAirway) {
             if (local.invalid_lung_labels++ == 0) local.invalid_lung_example = label;
@@ -106,12 +127,12 @@ ExtentTally measure_extents(const LungSegmentation& segmentation, const ZPlane& 
               local.invalid_lesion_example = segmentation.lesions[row + i];
           }
           const int side = side_of(label);
-          if (side < 0) continue;
+          if (side < 0) return;
           const double z = row_z + static_cast<double>(i) * plane.dz_di;
           ++local.lung_voxels[side];
           local.z_min[side] = std::min(local.z_min[side], z);
           local.z_max[side] = std::max(local.z_max[side], z);
-        }
+        });
       }
     }
     const std::lock_guard<std::mutex> lock(total_mutex);
@@ -134,7 +155,8 @@ void measure_slices(const HuValue* hu, const HuVolume& volume, const LungSegment
       for (std::int64_t j = 0; j < g.size[1]; ++j) {
         const double row_z = plane.row_z(j, k);
         const std::int64_t row = g.linear_index(0, j, k);
-        for (std::int64_t i = 0; i < g.size[0]; ++i) {
+        const std::uint8_t* lesion_row = has_lesions ? segmentation.lesions.data() + row : nullptr;
+        for_each_labelled(segmentation.lungs.data() + row, lesion_row, g.size[0], [&](std::int64_t i) {
           const std::int64_t index = row + i;
           const std::uint8_t label = segmentation.lungs[index];
           const std::uint8_t lesion = has_lesions ? segmentation.lesions[index] : 0;
@@ -142,7 +164,7 @@ void measure_slices(const HuValue* hu, const HuVolume& volume, const LungSegment
           if (side < 0) {
             if (label == kAirway) ++tally.airway_voxels;
             if (lesion != 0) ++tally.lesions_outside_lung;
-            continue;
+            return;
           }
 
           SideTally& side_tally = tally.sides[side];
@@ -156,13 +178,13 @@ void measure_slices(const HuValue* hu, const HuVolume& volume, const LungSegment
           const double value = static_cast<double>(hu[index]);
           if ((has_padding && volume.padding_mask[index] != 0) || !std::isfinite(value)) {
             ++side_tally.excluded_voxels;
-            continue;
+            return;
           }
           ++side_tally.density_voxels;
           side_tally.hu_sum += value;
           side_tally.histogram.add(value);
           ++side_tally.band_counts[static_cast<int>(density_band_of(value))];
-        }
+        });
       }
     }
   });

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <string>
 
+#include "parallel/parallel_for.h"
 #include "report/text_encoding.h"
 
 namespace lunglens {
@@ -50,6 +53,13 @@ LungExtent measure_lungs(const Geometry& g, const std::vector<std::uint8_t>& lun
       const Vec3 row_start = g.index_to_lps({0.0, static_cast<double>(j), static_cast<double>(k)});
       const std::int64_t row = g.linear_index(0, j, k);
       for (std::int64_t i = 0; i < g.size[0]; ++i) {
+        // Blocks of 8 voxels without any label are skipped: most of a CT volume lies outside the lungs.
+        std::uint64_t block = 1;
+        if (i % 8 == 0 && i + 8 <= g.size[0]) std::memcpy(&block, lung_labels.data() + row + i, sizeof block);
+        if (block == 0) {
+          i += 7;
+          continue;
+        }
         if (!is_lung(lung_labels[static_cast<std::size_t>(row + i)])) continue;
         const double step = static_cast<double>(i) * g.spacing_mm[0];
         const double y = row_start[1] + step * g.axes[0][1];
@@ -287,35 +297,47 @@ std::vector<KeyImage> render_key_images(const HuVolume& volume, const LungSegmen
   const Geometry& g = volume.geometry;
   const auto [low, high] = grid_bounds(g);
   const double width_mm = high[0] - low[0];
-  std::vector<KeyImage> images;
 
   // Axial slices at the centres of the thirds of the lungs' z extent.
+  struct View {
+    Plane plane;
+    bool coronal = false;
+    std::string name;
+    std::string caption;
+  };
+  std::vector<View> views;
   const double axial_pixel_mm = pixel_size_mm(g, std::max(width_mm, high[1] - low[1]), options);
   const double height_mm = lungs.z_max_mm - lungs.z_min_mm;
   const char* zone_names[] = {"upper", "middle", "lower"};
   for (int zone = 0; zone < 3; ++zone) {
     const double z = lungs.z_max_mm - (2 * zone + 1) * height_mm / 6.0;
-    const Plane plane = make_plane({low[0], low[1], z}, {1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, width_mm,
-                                   high[1] - low[1], axial_pixel_mm);
-    KeyImage key = render_plane(plane, volume, segmentation, options, false);
-    key.name = std::string("key-axial-") + zone_names[zone] + ".png";
-    key.caption = std::string("Axial slice at the centre of the ") + zone_names[zone] +
-                  " third of the lungs (z = " + format_fixed(z, 1) + " mm)";
-    images.push_back(std::move(key));
+    views.push_back({make_plane({low[0], low[1], z}, {1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, width_mm, high[1] - low[1],
+                                axial_pixel_mm),
+                     false, std::string("key-axial-") + zone_names[zone] + ".png",
+                     std::string("Axial slice at the centre of the ") + zone_names[zone] +
+                         " third of the lungs (z = " + format_fixed(z, 1) + " mm)"});
   }
 
   // Coronal slice through the lungs' mean y (anterior-posterior) position.
   const double y = lungs.y_sum_mm / static_cast<double>(lungs.voxel_count);
   const double coronal_pixel_mm = pixel_size_mm(g, std::max(width_mm, high[2] - low[2]), options);
-  const Plane coronal = make_plane({low[0], y, high[2]}, {1.0, 0.0, 0.0}, {0.0, 0.0, -1.0}, width_mm,
-                                   high[2] - low[2], coronal_pixel_mm);
-  KeyImage key = render_plane(coronal, volume, segmentation, options, true);
-  key.name = "key-coronal.png";
-  key.caption = "Coronal slice through the mean anterior-posterior position of the lungs (y = " +
-                format_fixed(y, 1) + " mm)";
-  images.push_back(std::move(key));
+  views.push_back({make_plane({low[0], y, high[2]}, {1.0, 0.0, 0.0}, {0.0, 0.0, -1.0}, width_mm, high[2] - low[2],
+                              coronal_pixel_mm),
+                   true, "key-coronal.png",
+                   "Coronal slice through the mean anterior-posterior position of the lungs (y = " +
+                       format_fixed(y, 1) + " mm)"});
 
-  for (KeyImage& image : images) image.png = encode_png(image.image);
+  // Each image is rendered and encoded on its own, so the four share the threads.
+  std::vector<KeyImage> images(views.size());
+  parallel_for(0, static_cast<std::int64_t>(views.size()), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t v = begin; v < end; ++v) {
+      KeyImage& key = images[static_cast<std::size_t>(v)];
+      key = render_plane(views[v].plane, volume, segmentation, options, views[v].coronal);
+      key.name = views[v].name;
+      key.caption = views[v].caption;
+      key.png = encode_png(key.image);
+    }
+  });
   return images;
 }
 

@@ -66,12 +66,13 @@ Mask enclosed_additions(const Mask& lung, const Geometry& geometry, double radiu
 
 // Adds to `lung` the voxels of each craniocaudal column (fixed i, j) that lie
 // in a gap of at most `max_gap_mm` between two lung voxels and where
-// `accepted` is set. A lesion on the costal pleura bites into the lung over a
+// accepted(i, j, k) is true. A lesion on the costal pleura bites into the lung over a
 // few centimetres of height only, so above and below it the lung reaches the
 // chest wall again. The scan runs slice by slice over rows of columns, so it
 // reads memory in order. A gap is filled only after the scan has passed it,
 // so the added voxels never start or end another gap.
-void bridge_columns(Mask& lung, const Mask& accepted, const Geometry& geometry, double max_gap_mm) {
+template <class Accepted>
+void bridge_columns(Mask& lung, const Accepted& accepted, const Geometry& geometry, double max_gap_mm) {
   const auto& n = geometry.size;
   const auto max_gap = static_cast<std::int64_t>(max_gap_mm / geometry.spacing_mm[2]);
   const std::int64_t slice_voxels = n[0] * n[1];
@@ -84,10 +85,8 @@ void bridge_columns(Mask& lung, const Mask& accepted, const Geometry& geometry, 
         for (std::int64_t i = 0; i < n[0]; ++i) {
           if (!lung[row + i]) continue;
           if (last[i] >= 0 && k - last[i] - 1 <= max_gap)
-            for (std::int64_t g = last[i] + 1; g < k; ++g) {
-              const std::int64_t v = i + j * n[0] + g * slice_voxels;
-              if (accepted[v]) lung[v] = 1;
-            }
+            for (std::int64_t g = last[i] + 1; g < k; ++g)
+              if (accepted(i, j, g)) lung[i + j * n[0] + g * slice_voxels] = 1;
           last[i] = k;
         }
       }
@@ -155,6 +154,66 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
   });
 }
 
+// Which voxels of a lung's box may join that lung: inside the body, not
+// airway and not the other lung (allowed); also at most pleural_max_hu
+// (dense); also inside the chest wall zone (costal). Indices are those of the
+// box. The rules read the inputs directly: they are evaluated only for the
+// few voxels that a closing, a bridge or a hole adds.
+class JoinRule {
+ public:
+  JoinRule(const std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,
+           const ChestWallZone& chest_wall, const Mask& airway, const IndexBox& box, std::uint8_t value,
+           const SegmentOptions& options)
+      : labels_(labels), ct_(ct), body_(body), chest_wall_(chest_wall), airway_(airway), box_(box), value_(value),
+        pleural_max_hu_(options.pleural_max_hu) {}
+
+  bool allowed(std::int64_t i, std::int64_t j, std::int64_t k) const { return allowed_at(index(i, j, k)); }
+
+  bool dense(std::int64_t i, std::int64_t j, std::int64_t k) const {
+    const std::int64_t v = index(i, j, k);
+    return allowed_at(v) && ct_.hu[v] <= pleural_max_hu_;
+  }
+
+  bool costal(std::int64_t i, std::int64_t j, std::int64_t k) const {
+    return dense(i, j, k) && chest_wall_.block_row(box_.begin[1] + j, box_.begin[2] + k)[chest_wall_.block_column(
+                                 box_.begin[0] + i)] != 0;
+  }
+
+ private:
+  std::int64_t index(std::int64_t i, std::int64_t j, std::int64_t k) const {
+    return ct_.geometry.linear_index(box_.begin[0] + i, box_.begin[1] + j, box_.begin[2] + k);
+  }
+
+  bool allowed_at(std::int64_t v) const {
+    const std::uint8_t label = labels_[v];
+    return body_[v] && !airway_[v] && (label == 0 || label == value_);
+  }
+
+  const std::vector<std::uint8_t>& labels_;
+  const CanonicalCt& ct_;
+  const Mask& body_;
+  const ChestWallZone& chest_wall_;
+  const Mask& airway_;
+  IndexBox box_;
+  std::uint8_t value_;
+  double pleural_max_hu_;
+};
+
+// Sets part[t] for the voxels t of the box grid `grid` where candidates[t] is
+// set and is_allowed(i, j, k) is true.
+template <class IsAllowed>
+void add_allowed(Mask& part, const Mask& candidates, const Geometry& grid, const IsAllowed& is_allowed) {
+  const auto& n = grid.size;
+  parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    for (std::int64_t k = k_begin; k < k_end; ++k)
+      for (std::int64_t j = 0; j < n[1]; ++j) {
+        const std::int64_t row = grid.linear_index(0, j, k);
+        for (std::int64_t i = 0; i < n[0]; ++i)
+          if (candidates[row + i] && !part[row + i] && is_allowed(i, j, k)) part[row + i] = 1;
+      }
+  });
+}
+
 }  // namespace
 
 void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,
@@ -167,50 +226,34 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
     if (box.empty()) continue;
     const Geometry box_geometry = crop_geometry(geometry, box);
 
-    // One pass over the box: this lung's air, and where voxels may join it.
-    // `allowed` is inside the body, not airway and not the other lung.
-    // `allowed_dense` is also at most pleural_max_hu, and `allowed_costal`
-    // is also inside the chest wall zone.
-    const auto box_voxels = static_cast<std::size_t>(box.voxel_count());
-    Mask air_part(box_voxels), allowed(box_voxels), allowed_dense(box_voxels), allowed_costal(box_voxels);
+    // This lung's air in the box; `rule` decides where voxels may join it.
+    const JoinRule rule(labels, ct, body, chest_wall, airway, box, value, options);
     const std::int64_t width = box.end[0] - box.begin[0];
     const std::int64_t height = box.end[1] - box.begin[1];
-    std::vector<std::int64_t> chest_wall_column(static_cast<std::size_t>(width));
-    for (std::int64_t i = 0; i < width; ++i) chest_wall_column[i] = chest_wall.block_column(box.begin[0] + i);
+    Mask air_part(static_cast<std::size_t>(box.voxel_count()));
     parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
       for (std::int64_t k = k_begin; k < k_end; ++k)
         for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
-          const std::int64_t source = geometry.linear_index(box.begin[0], j, k);
-          const std::int64_t target = ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
-          const std::uint8_t* chest_wall_row = chest_wall.block_row(j, k);
-          for (std::int64_t i = 0; i < width; ++i) {
-            const std::int64_t v = source + i;
-            const std::uint8_t label = labels[v];
-            const bool may_join = body[v] && !airway[v] && (label == 0 || label == value);
-            const bool dense_ok = may_join && ct.hu[v] <= options.pleural_max_hu;
-            air_part[target + i] = label == value;
-            allowed[target + i] = may_join;
-            allowed_dense[target + i] = dense_ok;
-            allowed_costal[target + i] = dense_ok && chest_wall_row[chest_wall_column[i]] != 0;
-          }
+          const std::uint8_t* source = labels.data() + geometry.linear_index(box.begin[0], j, k);
+          std::uint8_t* target = air_part.data() + ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
+          for (std::int64_t i = 0; i < width; ++i) target[i] = source[i] == value;
         }
     });
 
     Mask part = air_part;
     const Mask additions = enclosed_additions(part, box_geometry, options.pleural_closing_radius_mm,
                                               options.min_enclosing_directions, options);
-    for_each_voxel(part.size(), [&](std::int64_t v) {
-      if (additions[v] && allowed_dense[v]) part[v] = 1;
-    });
+    add_allowed(part, additions, box_geometry,
+                [&](std::int64_t i, std::int64_t j, std::int64_t k) { return rule.dense(i, j, k); });
 
     // Dense lesions on the costal pleura: lung above and below in the same column.
-    bridge_columns(part, allowed_costal, box_geometry, options.costal_gap_mm);
+    bridge_columns(part, [&](std::int64_t i, std::int64_t j, std::int64_t k) { return rule.costal(i, j, k); },
+                   box_geometry, options.costal_gap_mm);
 
     // Enclosed holes join whatever their density (vessels with contrast, calcified nodules).
     const Mask filled = fill_holes(part, box_geometry, FilterScope::per_slice);
-    for_each_voxel(part.size(), [&](std::int64_t v) {
-      if (filled[v] && allowed[v]) part[v] = 1;
-    });
+    add_allowed(part, filled, box_geometry,
+                [&](std::int64_t i, std::int64_t j, std::int64_t k) { return rule.allowed(i, j, k); });
     remove_bulges(air_part, part, box_geometry, options);
 
     // Write back: voxels of this lung, without touching the other lung.
