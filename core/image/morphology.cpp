@@ -1,11 +1,13 @@
 #include "image/morphology.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
 #include "image/distance_transform.h"
+#include "image/mask.h"
 #include "parallel/parallel_for.h"
 
 namespace lunglens {
@@ -119,6 +121,104 @@ bool has_foreground(const Mask& mask) {
   return std::any_of(mask.begin(), mask.end(), [](std::uint8_t value) { return value != 0; });
 }
 
+// Returns `mask` eroded along `axis` by a segment of `reach` voxels on either
+// side: a voxel stays when the voxels within reach along that axis are all
+// set. Voxels outside the grid count as set, as in the distance-transform
+// erosion, which only background inside the grid erodes.
+Mask erode_along(const Mask& mask, const Geometry& geometry, int axis, std::int64_t reach) {
+  if (reach <= 0) return mask;
+
+  // The grid as [outer][line][inner]: lines along `axis`, `inner` voxels
+  // side by side in memory, so that every pass reads memory in order.
+  const auto& n = geometry.size;
+  const std::array<std::int64_t, 3> inner_of{1, n[0], n[0] * n[1]};
+  const std::array<std::int64_t, 3> outer_of{n[1] * n[2], n[2], 1};
+  const std::int64_t inner = inner_of[axis];
+  const std::int64_t length = n[axis];
+  const std::int64_t outer = outer_of[axis];
+  Mask out(mask.size());
+
+  // Runs of set voxels, counted forwards and then backwards, capped at
+  // reach + 1 so that they fit in 16 bits (a reach beyond any line length
+  // erodes the same).
+  const auto cap = static_cast<std::uint16_t>(std::min<std::int64_t>(reach, 65534) + 1);
+  const auto erode_lines = [&](std::int64_t o, std::int64_t x_begin, std::int64_t x_end,
+                               std::vector<std::uint16_t>& count) {
+    const std::int64_t width = x_end - x_begin;
+    const std::uint8_t* source = mask.data() + o * length * inner + x_begin;
+    std::uint8_t* target = out.data() + o * length * inner + x_begin;
+    std::fill(count.begin(), count.end(), cap);
+    for (std::int64_t t = 0; t < length; ++t) {
+      const std::uint8_t* line = source + t * inner;
+      std::uint8_t* result = target + t * inner;
+      for (std::int64_t x = 0; x < width; ++x) {
+        const std::uint16_t next = count[x] < cap ? count[x] + 1 : cap;
+        count[x] = line[x] ? next : 0;
+        result[x] = count[x] == cap;
+      }
+    }
+    std::fill(count.begin(), count.end(), cap);
+    for (std::int64_t t = length - 1; t >= 0; --t) {
+      const std::uint8_t* line = source + t * inner;
+      std::uint8_t* result = target + t * inner;
+      for (std::int64_t x = 0; x < width; ++x) {
+        const std::uint16_t next = count[x] < cap ? count[x] + 1 : cap;
+        count[x] = line[x] ? next : 0;
+        result[x] = result[x] & (count[x] == cap);
+      }
+    }
+  };
+  if (axis == 0) {
+    // Lines are rows: one count per direction.
+    parallel_for(0, outer, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t o = begin; o < end; ++o) {
+        const std::uint8_t* line = mask.data() + o * length;
+        std::uint8_t* result = out.data() + o * length;
+        std::uint16_t count = cap;
+        for (std::int64_t t = 0; t < length; ++t) {
+          count = line[t] ? static_cast<std::uint16_t>(std::min<int>(count + 1, cap)) : 0;
+          result[t] = count == cap;
+        }
+        count = cap;
+        for (std::int64_t t = length - 1; t >= 0; --t) {
+          count = line[t] ? static_cast<std::uint16_t>(std::min<int>(count + 1, cap)) : 0;
+          result[t] = result[t] & (count == cap);
+        }
+      }
+    }, 64);
+  } else if (outer > 1) {
+    parallel_for(0, outer, [&](std::int64_t begin, std::int64_t end) {
+      std::vector<std::uint16_t> count(static_cast<std::size_t>(inner));
+      for (std::int64_t o = begin; o < end; ++o) erode_lines(o, 0, inner, count);
+    });
+  } else {
+    parallel_for(0, inner, [&](std::int64_t begin, std::int64_t end) {
+      std::vector<std::uint16_t> count(static_cast<std::size_t>(end - begin));
+      erode_lines(0, begin, end, count);
+    }, 4096);
+  }
+  return out;
+}
+
+// Returns a superset of the erosion of `mask` by `element` (volume scope),
+// cheap to compute: the erosion by the union of the element's three axis
+// segments and of the box inscribed in it, both of which lie inside the
+// element.
+Mask erosion_candidates(const Mask& mask, const Geometry& geometry, const Ellipsoid& element) {
+  std::array<std::int64_t, 3> segment{}, box{};
+  for (int a = 0; a < 3; ++a) {
+    segment[a] = static_cast<std::int64_t>(std::floor(element.radius_mm[a] / geometry.spacing_mm[a]));
+    box[a] = static_cast<std::int64_t>(std::floor(element.radius_mm[a] / std::sqrt(3.0) / geometry.spacing_mm[a]));
+  }
+  Mask candidates = erode_along(erode_along(erode_along(mask, geometry, 0, box[0]), geometry, 1, box[1]), geometry,
+                                2, box[2]);
+  for (int a = 0; a < 3; ++a) {
+    const Mask along = erode_along(mask, geometry, a, segment[a]);
+    for_each_voxel(candidates.size(), [&](std::int64_t v) { candidates[v] = candidates[v] && along[v]; });
+  }
+  return candidates;
+}
+
 }  // namespace
 
 Mask dilate(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, FilterScope scope) {
@@ -144,9 +244,33 @@ Mask erode(const Mask& mask, const Geometry& geometry, const Ellipsoid& element,
     return morph_per_slice(mask, geometry, element, false);
   }
   const Geometry scaled = unit_ball_geometry(geometry, element, scope);
-  Mask background(mask.size());
-  for_each_voxel(mask.size(), [&](std::int64_t v) { background[v] = mask[v] ? 0 : 1; });
-  return threshold_within_unit(squared_distance_mm2(background, scaled, scope), false);
+
+  // The distance transform runs only on the box around the candidates, with
+  // a margin of the largest radius, so that every background voxel within
+  // the element of a candidate lies inside it.
+  // The candidates are computed on the box around the erosion along rows
+  // alone (the cheapest pass): a box edge counts as set, so they remain a
+  // superset.
+  const auto row_reach = static_cast<std::int64_t>(std::floor(element.radius_mm[0] / geometry.spacing_mm[0]));
+  const IndexBox row_box = bounding_box(erode_along(mask, geometry, 0, row_reach), geometry);
+  if (row_box.empty()) return Mask(mask.size(), 0);
+  Mask candidates(mask.size(), 0);
+  paste(erosion_candidates(crop(mask, geometry, row_box), crop_geometry(geometry, row_box), element), row_box,
+        candidates, geometry);
+  const IndexBox box = bounding_box(candidates, geometry);
+  if (box.empty()) return Mask(mask.size(), 0);
+  const double reach_mm = std::max({element.radius_mm[0], element.radius_mm[1], element.radius_mm[2]});
+  const IndexBox work = expand_box(box, geometry, reach_mm);
+  const Geometry work_scaled = crop_geometry(scaled, work);
+  const Mask part = crop(mask, geometry, work);
+  Mask background(part.size());
+  for_each_voxel(part.size(), [&](std::int64_t v) { background[v] = part[v] ? 0 : 1; });
+  Mask eroded_part = threshold_within_unit(squared_distance_mm2(background, work_scaled, scope), false);
+
+  Mask eroded(mask.size(), 0);
+  paste(eroded_part, work, eroded, geometry);
+  for_each_voxel(eroded.size(), [&](std::int64_t v) { eroded[v] = eroded[v] && candidates[v]; });
+  return eroded;
 }
 
 Mask close(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, FilterScope scope) {

@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <random>
 #include <stdexcept>
 
+#include "image/distance_transform.h"
 #include "image/morphology.h"
 #include "support/test_grid.h"
 
@@ -115,6 +117,38 @@ TEST_CASE("morphology of an empty mask") {
     CHECK(erode(empty, geometry, Ellipsoid::ball(2.0), scope) == empty);
     CHECK(open(empty, geometry, Ellipsoid::ball(2.0), scope) == empty);
     CHECK_THROWS_AS(erode(empty, geometry, Ellipsoid::ball(-1.0), scope), std::invalid_argument);
+  }
+}
+
+TEST_CASE("erosion matches whole-grid distance transform") {
+  // Blobs of random radius and thin lines on an anisotropic grid: erode()
+  // works on the box around cheap candidates only, and must give exactly the
+  // threshold of the distance transform of the whole background.
+  std::mt19937 random(11);
+  const Geometry geometry = grid(40, 36, 18, {0.7, 0.7, 2.5});
+  for (const Ellipsoid element : {Ellipsoid::ball(3.0), Ellipsoid{{2.0, 4.0, 5.0}}, Ellipsoid::ball(8.0)}) {
+    Mask mask(static_cast<std::size_t>(geometry.voxel_count()), 0);
+    for (int blob = 0; blob < 6; ++blob) {
+      const double ci = random() % 40, cj = random() % 36, ck = random() % 18, radius_mm = 2.0 + random() % 8;
+      for (std::int64_t k = 0; k < 18; ++k)
+        for (std::int64_t j = 0; j < 36; ++j)
+          for (std::int64_t i = 0; i < 40; ++i) {
+            const double x = (i - ci) * 0.7, y = (j - cj) * 0.7, z = (k - ck) * 2.5;
+            if (x * x + y * y + z * z <= radius_mm * radius_mm) mask[geometry.linear_index(i, j, k)] = 1;
+          }
+    }
+    for (std::int64_t k = 0; k < 18; ++k) mask[geometry.linear_index(5, 30, k)] = 1;  // A vessel along k.
+
+    Mask background(mask.size());
+    for (std::size_t v = 0; v < mask.size(); ++v) background[v] = mask[v] ? 0 : 1;
+    Geometry scaled = geometry;
+    for (int a = 0; a < 3; ++a) scaled.spacing_mm[a] /= element.radius_mm[a];
+    const std::vector<float> distance = squared_distance_mm2(background, scaled);
+    Mask expected(mask.size());
+    for (std::size_t v = 0; v < mask.size(); ++v) expected[v] = !(distance[v] <= 1.0f + 1e-5f);
+
+    CAPTURE(element.radius_mm[0]);
+    CHECK(erode(mask, geometry, element) == expected);
   }
 }
 
