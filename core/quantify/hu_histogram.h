@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 namespace lunglens {
@@ -22,8 +23,20 @@ struct HuHistogram {
   std::int64_t below_range = 0;  // Values < kLowerEdgeHu.
   std::int64_t above_range = 0;  // Values >= kUpperEdgeHu.
 
-  // Counts one finite HU value.
-  void add(double hu);
+  // Counts one finite HU value. Defined here so that the per-voxel loops of
+  // the quantification can inline it.
+  void add(double hu) {
+    if (hu < kLowerEdgeHu) {
+      ++below_range;
+      return;
+    }
+    if (hu >= kUpperEdgeHu) {
+      ++above_range;
+      return;
+    }
+    const auto bin = static_cast<int>(std::floor((hu - kLowerEdgeHu) / kBinWidthHu));
+    ++counts[bin < kBinCount ? bin : kBinCount - 1];
+  }
 
   // Adds the counts of `other`.
   void merge(const HuHistogram& other);

@@ -79,39 +79,58 @@ std::vector<std::uint8_t> near_padding(const CanonicalCt& ct, std::int64_t k, st
   const auto& n = ct.geometry.size;
   const std::int64_t nx = n[0], ny = n[1];
   const std::uint8_t* padding = ct.padding.data() + ct.geometry.linear_index(0, 0, k);
-  auto source = [&](std::int64_t i, std::int64_t j) {
-    return padding[j * nx + i] != 0 || i == 0 || j == 0 || i == nx - 1 || j == ny - 1;
-  };
+
+  // Sources: padding and the pixels on the grid edge.
+  std::vector<std::uint8_t> source(static_cast<std::size_t>(nx * ny));
+  for (std::int64_t p = 0; p < nx * ny; ++p) source[p] = padding[p] != 0;
+  std::fill_n(source.begin(), nx, 1);
+  std::fill_n(source.begin() + (ny - 1) * nx, nx, 1);
+  for (std::int64_t j = 0; j < ny; ++j) {
+    source[j * nx] = 1;
+    source[j * nx + nx - 1] = 1;
+  }
   std::vector<std::uint8_t> near(static_cast<std::size_t>(nx * ny), 0);
 
   // Along each row: the distance to the nearest source on either side.
   for (std::int64_t j = 0; j < ny; ++j) {
+    const std::uint8_t* sources = source.data() + j * nx;
     std::uint8_t* row = near.data() + j * nx;
     std::int64_t last = -margin_i - 1;
     for (std::int64_t i = 0; i < nx; ++i) {
-      if (source(i, j)) last = i;
+      if (sources[i]) last = i;
       row[i] = i - last <= margin_i;
     }
     last = nx + margin_i;
     for (std::int64_t i = nx - 1; i >= 0; --i) {
-      if (source(i, j)) last = i;
+      if (sources[i]) last = i;
       row[i] |= last - i <= margin_i;
     }
   }
 
-  // Along each column, one row at a time so that memory is read in order.
-  std::vector<std::int64_t> last(static_cast<std::size_t>(nx), -margin_j - 1);
-  for (std::int64_t j = 0; j < ny; ++j)
+  // Along each column, one row at a time so that memory is read in order;
+  // 32-bit row numbers and selects instead of branches let the compiler
+  // vectorise these loops.
+  const auto reach_j = static_cast<std::int32_t>(std::min<std::int64_t>(margin_j, ny + 1));
+  std::vector<std::int32_t> last(static_cast<std::size_t>(nx), -reach_j - 1);
+  for (std::int64_t j = 0; j < ny; ++j) {
+    const std::uint8_t* sources = source.data() + j * nx;
+    std::uint8_t* row = near.data() + j * nx;
+    const auto row_j = static_cast<std::int32_t>(j);
     for (std::int64_t i = 0; i < nx; ++i) {
-      if (source(i, j)) last[i] = j;
-      near[j * nx + i] |= j - last[i] <= margin_j;
+      last[i] = sources[i] ? row_j : last[i];
+      row[i] |= static_cast<std::uint8_t>(row_j - last[i] <= reach_j);
     }
-  std::fill(last.begin(), last.end(), ny + margin_j);
-  for (std::int64_t j = ny - 1; j >= 0; --j)
+  }
+  std::fill(last.begin(), last.end(), static_cast<std::int32_t>(ny) + reach_j);
+  for (std::int64_t j = ny - 1; j >= 0; --j) {
+    const std::uint8_t* sources = source.data() + j * nx;
+    std::uint8_t* row = near.data() + j * nx;
+    const auto row_j = static_cast<std::int32_t>(j);
     for (std::int64_t i = 0; i < nx; ++i) {
-      if (source(i, j)) last[i] = j;
-      near[j * nx + i] |= last[i] - j <= margin_j;
+      last[i] = sources[i] ? row_j : last[i];
+      row[i] |= static_cast<std::uint8_t>(last[i] - row_j <= reach_j);
     }
+  }
   return near;
 }
 
