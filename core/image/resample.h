@@ -44,6 +44,44 @@ Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFact
 // a voxel-wise AND with upsample(coarse), without building that mask.
 void clear_outside_blocks(Mask& fine, const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors);
 
+namespace detail {
+
+// Adds to counts[b] the voxels v of the row starting at `row` (`width`
+// voxels) in block b of `factor` voxels for which is_set(v) is true. The
+// common factors get a loop of fixed length, which compilers unroll.
+template <std::int64_t Factor, class IsSet>
+std::int64_t count_full_blocks(std::int64_t row, std::int64_t blocks, std::int32_t* counts, const IsSet& is_set) {
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    std::int32_t count = 0;
+    for (std::int64_t i = 0; i < Factor; ++i) count += is_set(row + b * Factor + i) ? 1 : 0;
+    counts[b] += count;
+  }
+  return blocks;
+}
+
+template <class IsSet>
+void count_row_blocks(std::int64_t row, std::int64_t width, std::int64_t factor, std::int32_t* counts,
+                      const IsSet& is_set) {
+  const std::int64_t full = width / factor;
+  std::int64_t done = 0;
+  switch (factor) {
+    case 1: done = count_full_blocks<1>(row, full, counts, is_set); break;
+    case 2: done = count_full_blocks<2>(row, full, counts, is_set); break;
+    case 3: done = count_full_blocks<3>(row, full, counts, is_set); break;
+    case 4: done = count_full_blocks<4>(row, full, counts, is_set); break;
+    case 5: done = count_full_blocks<5>(row, full, counts, is_set); break;
+    case 6: done = count_full_blocks<6>(row, full, counts, is_set); break;
+    default: break;
+  }
+  for (std::int64_t b = done; b * factor < width; ++b) {
+    std::int32_t count = 0;
+    for (std::int64_t i = b * factor; i < std::min(width, (b + 1) * factor); ++i) count += is_set(row + i) ? 1 : 0;
+    counts[b] += count;
+  }
+}
+
+}  // namespace detail
+
 template <class IsSet>
 Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule, IsSet&& is_set) {
   const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
@@ -64,12 +102,7 @@ Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors
         for (std::int64_t j = 0; j < n[1]; ++j) {
           const std::int64_t row = fine_geometry.linear_index(0, j, k);
           std::int32_t* counts = set_count.data() + (j / factors[1]) * m[0];
-          for (std::int64_t b = 0; b < m[0]; ++b) {
-            std::int32_t count = 0;
-            for (std::int64_t i = b * factors[0]; i < std::min(n[0], (b + 1) * factors[0]); ++i)
-              count += is_set(row + i) ? 1 : 0;
-            counts[b] += count;
-          }
+          detail::count_row_blocks(row, n[0], factors[0], counts, is_set);
         }
 
       for (std::int64_t cj = 0; cj < m[1]; ++cj)
