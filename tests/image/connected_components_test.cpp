@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <random>
+
 #include "image/connected_components.h"
 
 using namespace lunglens;
@@ -74,6 +76,37 @@ TEST_CASE("largest component per slice") {
   // In 3D the slices join into components of 3 and 4 voxels.
   CHECK(count_nonzero(remove_small_components(mask, geometry, 4)) == 4);
   CHECK(count_nonzero(remove_small_components(mask, geometry, 3)) == 7);
+}
+
+TEST_CASE("runs across word boundaries") {
+  // Rows of 37 voxels (not a multiple of 8) with runs of every length and
+  // values other than 1: each row's runs must match a voxel-by-voxel scan.
+  std::mt19937 random(5);
+  const Geometry geometry = grid(37, 9, 1);
+  Mask mask(geometry.voxel_count(), 0);
+  for (std::int64_t j = 0; j < 9; ++j) {
+    std::int64_t i = static_cast<std::int64_t>(random() % 3);
+    while (i < 37) {
+      const auto length = static_cast<std::int64_t>(1 + random() % (4 + 4 * j));
+      for (std::int64_t t = i; t < std::min<std::int64_t>(37, i + length); ++t)
+        mask[geometry.linear_index(t, j, 0)] = static_cast<std::uint8_t>(1 + random() % 255);
+      i += length + 1 + static_cast<std::int64_t>(random() % (2 + 5 * (j % 3)));
+    }
+  }
+  const RunComponents components = label_runs(mask, geometry, Connectivity::face, FilterScope::per_slice);
+  for (std::int64_t j = 0; j < 9; ++j) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> expected, found;
+    for (std::int64_t i = 0; i < 37; ++i)
+      if (mask[geometry.linear_index(i, j, 0)] && (i == 0 || !mask[geometry.linear_index(i - 1, j, 0)]))
+        expected.emplace_back(i, i);
+    for (auto& [begin, end] : expected)
+      while (end < 37 && mask[geometry.linear_index(end, j, 0)]) ++end;
+    components.for_each_run(0, [&](std::int64_t row, const Run& run, std::int32_t) {
+      if (row == j) found.emplace_back(run.begin, run.end);
+    });
+    CAPTURE(j);
+    CHECK(found == expected);
+  }
 }
 
 }  // TEST_SUITE
