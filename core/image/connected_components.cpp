@@ -31,8 +31,8 @@ std::uint64_t word_at(const std::uint8_t* bytes) {
   return word;
 }
 
-// True when one of the 8 bytes of `word` is 0 (the classic bit trick: only a
-// zero byte borrows into its own top bit).
+// True when one of the 8 bytes of `word` is 0: (w - 0x01..01) & ~w & 0x80..80
+// is non-zero exactly then.
 bool has_zero_byte(std::uint64_t word) {
   return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
 }
@@ -45,7 +45,7 @@ void find_runs(const std::uint8_t* slice, std::int64_t nx, std::int64_t ny, Slic
     const std::uint8_t* row = slice + j * nx;
     for (std::int64_t i = 0; i < nx;) {
       // Background and foreground are stepped over 8 voxels at a time where
-      // a whole word is background, or holds no background byte.
+      // a whole word is background, or contains no background byte.
       if (!row[i]) {
         i = i + 8 <= nx && word_at(row + i) == 0 ? i + 8 : i + 1;
         continue;

@@ -48,7 +48,7 @@ namespace detail {
 
 // Adds to counts[b] the voxels v of the row starting at `row` (`width`
 // voxels) in block b of `factor` voxels for which is_set(v) is true. The
-// common factors get a loop of fixed length, which compilers unroll.
+// common factors get a loop of fixed length, which the compiler can unroll.
 template <std::int64_t Factor, class IsSet>
 std::int64_t count_full_blocks(std::int64_t row, std::int64_t blocks, std::int32_t* counts, const IsSet& is_set) {
   for (std::int64_t b = 0; b < blocks; ++b) {
