@@ -296,10 +296,11 @@ void write_histogram(Html& html, const HuHistogram& histogram) {
 void write_parameters(Html& html, const SegmentationMethod& method) {
   if (method.parameters.empty()) return;
   html.raw("<table>\n");
-  html.header_row({"Parameter", "Value"});
+  html.header_row({"Parameter", "Meaning", "Value"});
   for (const MethodParameter& parameter : method.parameters) {
     html.raw("<tr>");
     html.cell(parameter.name);
+    html.cell(parameter.description);
     html.number_cell(format_fixed(parameter.value, parameter.decimals) + " " + parameter.unit);
     html.raw("</tr>\n");
   }

@@ -41,8 +41,9 @@ struct SeriesSummary {
 struct MethodParameter {
   std::string name;
   double value = 0.0;
-  std::string unit;  // UCUM-style unit, "1" for a plain number.
-  int decimals = 3;  // Digits printed after the point.
+  std::string unit;         // UCUM-style unit, "1" for a plain number.
+  int decimals = 3;         // Digits printed after the point.
+  std::string description;  // The parameter's effect in words, for readers of the report.
 };
 
 struct SegmentationMethod {

@@ -142,6 +142,8 @@ void write_segmentation_method(JsonWriter& json, const SegmentationMethod& metho
     json.number(parameter.value, parameter.decimals);
     json.key("unit");
     json.string(parameter.unit);
+    json.key("description");
+    json.string(parameter.description);
     json.end_object();
   }
   json.end_array();

@@ -115,7 +115,8 @@ struct SegmentOptions {
   // An in-plane hole of a lung is not filled when more than half of it, and
   // at least this area, lies on tissue outside the lung in the adjacent slice
   // (or on such a hole): a dome of the diaphragm or the aorta bulging into
-  // the lung. 400 mm^2 is a disc of 23 mm, wider than the lobar vessels.
+  // the lung. 150 mm^2 is a disc of about 14 mm, wider than the lobar
+  // arteries (up to about 12 mm across, see consolidation_core_radius_mm).
   double bulge_min_area_mm2 = 150.0;
 
   // Upper limit of what the closing may add: above it lies bone (ribs, spine).

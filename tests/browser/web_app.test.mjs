@@ -181,6 +181,8 @@ test('app without COOP/COEP uses no-threads build', async (t) => {
     const sample = JSON.parse(await page.evaluate(() => window.lunglens.analysis.reportJson));
     assert.equal(sample.input.series_description, 'lunglens synthetic chest phantom');
     assert.equal(await page.textContent('#patient-line'), 'Patient PHANTOM, CHEST, ID LUNGLENS-PHANTOM');
+    const firstParameter = await page.$$eval('table.parameters tbody tr:first-child td', (cells) => cells.map((cell) => cell.textContent));
+    assert.deepEqual(firstParameter, ['body_threshold', 'tissue above this value forms the body outline', '-500 HU']);
     assertPagePrivate(app);
   } finally {
     await app.close();

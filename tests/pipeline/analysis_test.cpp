@@ -9,6 +9,7 @@
 #include "support/test_data.h"
 #include "phantom/chest_phantom.h"
 #include "pipeline/analysis.h"
+#include "pipeline/neural_analysis.h"
 
 using namespace lunglens;
 
@@ -88,7 +89,7 @@ TEST_CASE("normal LIDC lungs score 0") {
 }
 
 // A single slice has lung in one zone of each lung at most: the other
-// zones get no score instead of 0, and the report says how many zones the
+// zones get no score instead of 0, and the report states how many zones the
 // severity score sums.
 TEST_CASE("zones without lung unscored") {
   const auto path = test::data_path("covid-slices/A046441/axial/19001111-045.dcm");
@@ -117,6 +118,26 @@ TEST_CASE("zones without lung unscored") {
     warned = warned || (diagnostic.code == DiagnosticCode::limited_coverage &&
                         diagnostic.message.find("zones hold no lung voxel") != std::string::npos);
   CHECK(warned);
+}
+
+// The report lists every parameter with its meaning, so that a reader need
+// not know the code names.
+TEST_CASE("method parameters described") {
+  std::set<std::string> names;
+  for (const SegmentationMethod& method : {classical_method(SegmentOptions{}), neural_method(NeuralOutputOptions{})})
+    for (const MethodParameter& parameter : method.parameters) {
+      CAPTURE(parameter.name);
+      CHECK(parameter.description.size() > 20);
+      names.insert(method.engine + "." + parameter.name);
+    }
+  CHECK(names.size() == 42);  // 26 classical and 16 neural, none twice.
+
+  PhantomSeries series = make_phantom_series();
+  const AnalysisResult result = analyze_files(series.files());
+  REQUIRE(result.ok);
+  CHECK(result.report_html.find("<td>tissue above this value forms the body outline</td>") != std::string::npos);
+  CHECK(result.report_json.find("\"description\": \"tissue above this value forms the body outline\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("non-CT series refused") {

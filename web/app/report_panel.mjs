@@ -59,7 +59,7 @@ function summaryTable(results, caption, prefix = '') {
   return element('table', { class: 'numbers' }, element('caption', {}, caption), head, body);
 }
 
-// Returns which zones the severity score sums: all six, or those that hold lung.
+// Returns which zones the severity score sums: all six, or those that contain lung.
 function zonesSummed(bothLungs) {
   const scored = bothLungs.scored_zones.value;
   return scored === 6 ? 'sum of six zones' : `sum of ${scored} of 6 zones; the others hold no lung`;
@@ -138,10 +138,8 @@ function neuralSection(neural) {
   section.append(element('p', { class: 'total-score' }, `Severity score of the neural engine (${zonesSummed(results.both_lungs)}): `,
     quantityCell('strong', results.both_lungs.severity_score, 'neural.both_lungs.severity_score'), ' / 30'));
   section.append(zoneBars(results, 'Zones of the neural engine (upper, middle, lower third of each lung)', 'neural.'));
-  const parameters = neural.method.segmentation.parameters.map((p) => element('tr', {},
-    element('td', {}, p.name), element('td', {}, `${p.value} ${p.unit}`.trim())));
   section.append(element('details', { class: 'method' }, element('summary', {}, 'Neural engine parameters'),
-    element('table', { class: 'parameters' }, element('tbody', {}, parameters))));
+    element('table', { class: 'parameters' }, element('tbody', {}, parameterRows(neural.method.segmentation.parameters)))));
   return section;
 }
 
@@ -158,9 +156,14 @@ export function diagnosticList(diagnostics, { includeInfo = false } = {}) {
       `: ${d.message}`)));
 }
 
+// Returns one table row per engine parameter: name, meaning, value with unit.
+function parameterRows(parameters) {
+  return parameters.map((p) => element('tr', {},
+    element('td', {}, p.name), element('td', {}, p.description), element('td', {}, `${p.value} ${p.unit}`.trim())));
+}
+
 function methodSection(method) {
-  const parameters = method.segmentation.parameters.map((p) => element('tr', {},
-    element('td', {}, p.name), element('td', {}, `${p.value} ${p.unit}`.trim())));
+  const parameters = parameterRows(method.segmentation.parameters);
   const quantification = method.quantification;
   const bands = quantification.density_bands.map((b) => {
     const [low, high] = b.range.value;
