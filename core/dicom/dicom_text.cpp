@@ -19,11 +19,11 @@ std::string_view trim_dicom(std::string_view text) {
   return text;
 }
 
-std::vector<std::string> split_dicom_values(std::string_view text) {
+std::vector<std::string> split_dicom_values(std::string_view text, char separator) {
   std::vector<std::string> values;
   std::size_t start = 0;
   while (true) {
-    const std::size_t end = text.find('\\', start);
+    const std::size_t end = text.find(separator, start);
     const std::string_view value = text.substr(start, end == std::string_view::npos ? end : end - start);
     values.emplace_back(trim_dicom(value));
     if (end == std::string_view::npos) break;
@@ -57,34 +57,17 @@ std::optional<std::vector<double>> parse_decimal_strings(std::string_view text) 
 
 std::string format_person_name(std::string_view text) {
   std::string result;
-  const std::vector<std::string> groups = [&] {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t end = text.find('=', start);
-      parts.emplace_back(trim_dicom(text.substr(start, end == std::string_view::npos ? end : end - start)));
-      if (end == std::string_view::npos) return parts;
-      start = end + 1;
-    }
-  }();
-  for (const std::string& group : groups) {
+  for (const std::string& group : split_dicom_values(text, '=')) {
     // Components: family, then given, middle, prefix and suffix after a comma.
-    std::string family, rest;
-    std::size_t start = 0;
-    for (int component = 0;; ++component) {
-      const std::size_t end = group.find('^', start);
-      const std::string_view part =
-          trim_dicom(std::string_view(group).substr(start, end == std::string::npos ? end : end - start));
-      if (component == 0) {
-        family = part;
-      } else if (!part.empty()) {
-        if (!rest.empty()) rest += ' ';
-        rest += part;
-      }
-      if (end == std::string::npos) break;
-      start = end + 1;
+    const std::vector<std::string> components = split_dicom_values(group, '^');
+    std::string rest;
+    for (std::size_t c = 1; c < components.size(); ++c) {
+      if (components[c].empty()) continue;
+      if (!rest.empty()) rest += ' ';
+      rest += components[c];
     }
-    std::string name = family;
+
+    std::string name = components.front();
     if (!rest.empty()) {
       if (!name.empty()) name += ", ";
       name += rest;

@@ -12,8 +12,9 @@ namespace lunglens {
 // Returns `text` without leading and trailing spaces and NULs.
 std::string_view trim_dicom(std::string_view text);
 
-// Splits a multi-valued string at '\' and trims each value.
-std::vector<std::string> split_dicom_values(std::string_view text);
+// Splits a multi-valued string at '\' (or at `separator`, e.g. '^' between
+// the components of a person name) and trims each value.
+std::vector<std::string> split_dicom_values(std::string_view text, char separator = '\\');
 
 // Parses one Decimal String value (" 1.0E-2 ", "0.01", "+5", "-1024 ").
 // Returns nullopt when the value is empty, not a number or not finite.

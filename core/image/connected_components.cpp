@@ -1,7 +1,6 @@
 #include "image/connected_components.h"
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 
 #include "parallel/parallel_for.h"
@@ -25,12 +24,6 @@ void unite(std::vector<std::int32_t>& parent, std::int32_t a, std::int32_t b) {
   else parent[a] = b;
 }
 
-std::uint64_t word_at(const std::uint8_t* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof word);
-  return word;
-}
-
 // True when one of the 8 bytes of `word` is 0: (w - 0x01..01) & ~w & 0x80..80
 // is non-zero exactly then.
 bool has_zero_byte(std::uint64_t word) {
@@ -47,11 +40,11 @@ void find_runs(const std::uint8_t* slice, std::int64_t nx, std::int64_t ny, Slic
       // Background and foreground are stepped over 8 voxels at a time where
       // a whole word is background, or contains no background byte.
       if (!row[i]) {
-        i = i + 8 <= nx && word_at(row + i) == 0 ? i + 8 : i + 1;
+        i = i + 8 <= nx && mask_word(row + i) == 0 ? i + 8 : i + 1;
         continue;
       }
       const std::int64_t begin = i;
-      while (i + 8 <= nx && !has_zero_byte(word_at(row + i))) i += 8;
+      while (i + 8 <= nx && !has_zero_byte(mask_word(row + i))) i += 8;
       while (i < nx && row[i]) ++i;
       out.runs.push_back({static_cast<std::int32_t>(begin), static_cast<std::int32_t>(i), 0});
     }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,29 @@
 namespace lunglens {
 
 using Mask = std::vector<std::uint8_t>;
+
+// Returns the 8 bytes at `bytes` as one word, for loops that test 8 voxels
+// of a mask or label row at a time.
+inline std::uint64_t mask_word(const std::uint8_t* bytes) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// Calls visit(i) for the voxels i of a row of `count` voxels, skipping blocks
+// of 8 where `labels` and `more_labels` (nullptr when absent) are both 0:
+// most of a CT volume lies outside the lungs. visit must ignore voxels whose
+// labels are all 0, because it is still called for them in the other blocks.
+template <class Visit>
+void for_each_labelled(const std::uint8_t* labels, const std::uint8_t* more_labels, std::int64_t count,
+                       Visit&& visit) {
+  std::int64_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    if (mask_word(labels + i) == 0 && (more_labels == nullptr || mask_word(more_labels + i) == 0)) continue;
+    for (std::int64_t b = i; b < i + 8; ++b) visit(b);
+  }
+  for (; i < count; ++i) visit(i);
+}
 
 // Neighbourhood a filter works in: the whole volume, or each slice (fixed k)
 // on its own, so that nothing crosses between slices.

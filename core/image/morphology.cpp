@@ -121,6 +121,13 @@ bool has_foreground(const Mask& mask) {
   return std::any_of(mask.begin(), mask.end(), [](std::uint8_t value) { return value != 0; });
 }
 
+// Returns the length of a run of set voxels after one more voxel: count + 1,
+// capped at `cap`, when the voxel is set, else 0.
+std::uint16_t next_run(std::uint16_t count, std::uint8_t voxel, std::uint16_t cap) {
+  if (!voxel) return 0;
+  return count < cap ? static_cast<std::uint16_t>(count + 1) : cap;
+}
+
 // Returns `mask` eroded along `axis` by a segment of `reach` voxels on either
 // side: a voxel stays when the voxels within reach along that axis are all
 // set. Voxels outside the grid count as set, as in the distance-transform
@@ -152,8 +159,7 @@ Mask erode_along(const Mask& mask, const Geometry& geometry, int axis, std::int6
       const std::uint8_t* line = source + t * inner;
       std::uint8_t* result = target + t * inner;
       for (std::int64_t x = 0; x < width; ++x) {
-        const std::uint16_t next = count[x] < cap ? count[x] + 1 : cap;
-        count[x] = line[x] ? next : 0;
+        count[x] = next_run(count[x], line[x], cap);
         result[x] = count[x] == cap;
       }
     }
@@ -162,8 +168,7 @@ Mask erode_along(const Mask& mask, const Geometry& geometry, int axis, std::int6
       const std::uint8_t* line = source + t * inner;
       std::uint8_t* result = target + t * inner;
       for (std::int64_t x = 0; x < width; ++x) {
-        const std::uint16_t next = count[x] < cap ? count[x] + 1 : cap;
-        count[x] = line[x] ? next : 0;
+        count[x] = next_run(count[x], line[x], cap);
         result[x] = result[x] & (count[x] == cap);
       }
     }
@@ -176,12 +181,12 @@ Mask erode_along(const Mask& mask, const Geometry& geometry, int axis, std::int6
         std::uint8_t* result = out.data() + o * length;
         std::uint16_t count = cap;
         for (std::int64_t t = 0; t < length; ++t) {
-          count = line[t] ? static_cast<std::uint16_t>(std::min<int>(count + 1, cap)) : 0;
+          count = next_run(count, line[t], cap);
           result[t] = count == cap;
         }
         count = cap;
         for (std::int64_t t = length - 1; t >= 0; --t) {
-          count = line[t] ? static_cast<std::uint16_t>(std::min<int>(count + 1, cap)) : 0;
+          count = next_run(count, line[t], cap);
           result[t] = result[t] & (count == cap);
         }
       }
@@ -202,9 +207,9 @@ Mask erode_along(const Mask& mask, const Geometry& geometry, int axis, std::int6
 
 // Returns a superset of the erosion of `mask` by `element` (volume scope),
 // cheap to compute: the erosion by the union of the element's three axis
-// segments and of the box inscribed in it, both of which lie inside the
-// element.
-Mask erosion_candidates(const Mask& mask, const Geometry& geometry, const Ellipsoid& element) {
+// segments and of the box inscribed in it, which all lie inside the element.
+// `rows` is `mask` eroded by the segment along i, which the caller has.
+Mask erosion_candidates(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, const Mask& rows) {
   std::array<std::int64_t, 3> segment{}, box{};
   for (int a = 0; a < 3; ++a) {
     segment[a] = static_cast<std::int64_t>(std::floor(element.radius_mm[a] / geometry.spacing_mm[a]));
@@ -212,7 +217,8 @@ Mask erosion_candidates(const Mask& mask, const Geometry& geometry, const Ellips
   }
   Mask candidates = erode_along(erode_along(erode_along(mask, geometry, 0, box[0]), geometry, 1, box[1]), geometry,
                                 2, box[2]);
-  for (int a = 0; a < 3; ++a) {
+  for_each_voxel(candidates.size(), [&](std::int64_t v) { candidates[v] = candidates[v] && rows[v]; });
+  for (int a = 1; a < 3; ++a) {
     const Mask along = erode_along(mask, geometry, a, segment[a]);
     for_each_voxel(candidates.size(), [&](std::int64_t v) { candidates[v] = candidates[v] && along[v]; });
   }
@@ -245,18 +251,22 @@ Mask erode(const Mask& mask, const Geometry& geometry, const Ellipsoid& element,
   }
   const Geometry scaled = unit_ball_geometry(geometry, element, scope);
 
-  // The distance transform runs only on the box around the candidates, with
-  // a margin of the largest radius, so that every background voxel within
-  // the element of a candidate lies inside it.
-  // The candidates are computed on the box around the erosion along rows
-  // alone (the cheapest pass): a box edge counts as set, so they remain a
-  // superset.
+  // Candidates (see erosion_candidates) are computed on the box around the
+  // erosion along rows alone, the cheapest pass. The box edge counts as set
+  // there, so they stay a superset of the erosion.
   const auto row_reach = static_cast<std::int64_t>(std::floor(element.radius_mm[0] / geometry.spacing_mm[0]));
-  const IndexBox row_box = bounding_box(erode_along(mask, geometry, 0, row_reach), geometry);
+  const Mask rows = erode_along(mask, geometry, 0, row_reach);
+  const IndexBox row_box = bounding_box(rows, geometry);
   if (row_box.empty()) return Mask(mask.size(), 0);
   Mask candidates(mask.size(), 0);
-  paste(erosion_candidates(crop(mask, geometry, row_box), crop_geometry(geometry, row_box), element), row_box,
-        candidates, geometry);
+  paste(erosion_candidates(crop(mask, geometry, row_box), crop_geometry(geometry, row_box), element,
+                           crop(rows, geometry, row_box)),
+        row_box, candidates, geometry);
+
+  // The distance transform runs only on the box around the candidates, with
+  // a margin of the largest radius, so that every background voxel within
+  // the element of a candidate lies inside it. ANDed with the candidates, its
+  // erosion is the erosion of the whole grid.
   const IndexBox box = bounding_box(candidates, geometry);
   if (box.empty()) return Mask(mask.size(), 0);
   const double reach_mm = std::max({element.radius_mm[0], element.radius_mm[1], element.radius_mm[2]});

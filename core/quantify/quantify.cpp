@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
 
+#include "image/mask.h"
 #include "parallel/parallel_for.h"
 #include "quantify/quantify_input_check.h"
 #include "quantify/severity_score.h"
@@ -84,25 +84,6 @@ struct SliceTally {
   std::int64_t airway_voxels = 0;
   std::int64_t lesions_outside_lung = 0;
 };
-
-// Calls visit(i) for the voxels i of a row of `count` voxels, skipping blocks
-// of 8 where both `lungs` and `lesions` (nullptr when absent) are 0: most of
-// a CT volume lies outside the lungs. visit must ignore voxels whose labels
-// are both 0, because it is still called for them within the other blocks.
-template <class Visit>
-void for_each_labelled(const std::uint8_t* lungs, const std::uint8_t* lesions, std::int64_t count, Visit&& visit) {
-  const auto zero_block = [](const std::uint8_t* labels) {
-    std::uint64_t block = 0;
-    std::memcpy(&block, labels, sizeof block);
-    return block == 0;
-  };
-  std::int64_t i = 0;
-  for (; i + 8 <= count; i += 8) {
-    if (zero_block(lungs + i) && (lesions == nullptr || zero_block(lesions + i))) continue;
-    for (std::int64_t b = i; b < i + 8; ++b) visit(b);
-  }
-  for (; i < count; ++i) visit(i);
-}
 
 ExtentTally measure_extents(const LungSegmentation& segmentation, const ZPlane& plane) {
   const Geometry& g = segmentation.geometry;
@@ -345,7 +326,7 @@ LungQuantification quantify(const HuVolume& volume, const LungSegmentation& segm
         }
     warn(result.diagnostics, DiagnosticCode::limited_coverage,
          "quantify: " + std::to_string(2 * kZonesPerLung - result.both.scored_zones) +
-             " of 6 zones hold no lung voxel (" + unscored + "); they have no score, so the severity score " +
+             " of 6 zones contain no lung voxel (" + unscored + "); they have no score, so the severity score " +
              std::to_string(result.both.severity_score) + " sums " + std::to_string(result.both.scored_zones) +
              " zones and is not on the 0-30 scale of whole lungs");
   }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <string>
 
+#include "image/mask.h"
 #include "parallel/parallel_for.h"
 #include "report/text_encoding.h"
 
@@ -52,15 +52,8 @@ LungExtent measure_lungs(const Geometry& g, const std::vector<std::uint8_t>& lun
     for (std::int64_t j = 0; j < g.size[1]; ++j) {
       const Vec3 row_start = g.index_to_lps({0.0, static_cast<double>(j), static_cast<double>(k)});
       const std::int64_t row = g.linear_index(0, j, k);
-      for (std::int64_t i = 0; i < g.size[0]; ++i) {
-        // Blocks of 8 voxels without any label are skipped: most of a CT volume lies outside the lungs.
-        std::uint64_t block = 1;
-        if (i % 8 == 0 && i + 8 <= g.size[0]) std::memcpy(&block, lung_labels.data() + row + i, sizeof block);
-        if (block == 0) {
-          i += 7;
-          continue;
-        }
-        if (!is_lung(lung_labels[static_cast<std::size_t>(row + i)])) continue;
+      for_each_labelled(lung_labels.data() + row, nullptr, g.size[0], [&](std::int64_t i) {
+        if (!is_lung(lung_labels[static_cast<std::size_t>(row + i)])) return;
         const double step = static_cast<double>(i) * g.spacing_mm[0];
         const double y = row_start[1] + step * g.axes[0][1];
         const double z = row_start[2] + step * g.axes[0][2];
@@ -68,7 +61,7 @@ LungExtent measure_lungs(const Geometry& g, const std::vector<std::uint8_t>& lun
         extent.z_min_mm = std::min(extent.z_min_mm, z);
         extent.z_max_mm = std::max(extent.z_max_mm, z);
         extent.y_sum_mm += y;
-      }
+      });
     }
   }
   return extent;

@@ -89,26 +89,23 @@ std::string fraction_text(const VolumeFraction& fraction) {
 // 2020-04-01, CT THORAX, accession A123", leaving out what the files do not
 // give.
 std::string patient_line(const PatientStudy& patient) {
-  std::string line;
-  const auto add = [&line](std::string_view separator, std::string_view label, const std::string& value) {
+  // Appends "label value" to `text`, after ", " when `text` is not empty.
+  const auto append = [](std::string& text, std::string_view label, const std::string& value) {
     if (value.empty()) return;
-    if (!line.empty()) line += separator;
-    line += std::string(label) + value;
+    if (!text.empty()) text += ", ";
+    text += std::string(label) + value;
   };
-  add(", ", "Patient ", patient.patient_name);
-  add(", ", "ID ", patient.patient_id);
-  add(", ", "born ", patient.patient_birth_date);
-  add(", ", "sex ", patient.patient_sex);
+  std::string line;
+  append(line, "Patient ", patient.patient_name);
+  append(line, "ID ", patient.patient_id);
+  append(line, "born ", patient.patient_birth_date);
+  append(line, "sex ", patient.patient_sex);
   if (line.empty()) line = "Patient not identified in the files (anonymised?)";
 
   std::string study;
-  const auto add_study = [&study](std::string_view label, const std::string& value) {
-    if (value.empty()) return;
-    study += (study.empty() ? "" : ", ") + std::string(label) + value;
-  };
-  add_study("of ", patient.study_date);
-  add_study("", patient.study_description);
-  add_study("accession ", patient.accession_number);
+  append(study, "of ", patient.study_date);
+  append(study, "", patient.study_description);
+  append(study, "accession ", patient.accession_number);
   return study.empty() ? line : line + "; study " + study;
 }
 
@@ -213,7 +210,7 @@ void write_zone_table(Html& html, const LungQuantification& q) {
                       std::to_string(kMaxTotalScore);
   if (q.both.scored_zones < 2 * kZonesPerLung)
     total += " from " + std::to_string(q.both.scored_zones) + " of " + std::to_string(2 * kZonesPerLung) +
-             " zones (the others hold no lung)";
+             " zones (the others contain no lung)";
   html.text(total);
   html.raw("</p>\n");
   html.element("p", "Zones are thirds of each lung's craniocaudal extent, not anatomical lobes.");

@@ -35,16 +35,20 @@ std::string format_percent(double fraction) {
 }  // namespace
 
 std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
-  // One count per stored value (padding in the last slot); every figure below follows from it.
+  // One count per stored value, with padding in the last slot. Every figure
+  // below follows from these counts.
   constexpr std::int64_t kValues = 65536, kOffset = 32768;
   std::vector<std::int64_t> counts(kValues + 1, 0);
   std::mutex merge;
-  parallel_for(0, static_cast<std::int64_t>(ct.hu.size()), [&](std::int64_t begin, std::int64_t end) {
+  // About two chunks per thread, so that few of the 512 KiB tallies are zeroed and merged.
+  const auto voxels = static_cast<std::int64_t>(ct.hu.size());
+  const std::int64_t chunk = std::max<std::int64_t>(1 << 20, voxels / (2 * thread_count()));
+  parallel_for(0, voxels, [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int64_t> part(counts.size(), 0);
     for (std::int64_t v = begin; v < end; ++v) ++part[ct.padding[v] ? kValues : ct.hu[v] + kOffset];
     const std::lock_guard<std::mutex> lock(merge);
     for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += part[c];
-  }, 1 << 20);
+  }, chunk);
 
   std::int64_t valid = 0;
   std::int64_t air = 0;

@@ -66,10 +66,10 @@ Mask enclosed_additions(const Mask& lung, const Geometry& geometry, double radiu
 
 // Adds to `lung` the voxels of each craniocaudal column (fixed i, j) that lie
 // in a gap of at most `max_gap_mm` between two lung voxels and where
-// accepted(i, j, k) is true. A lesion on the costal pleura bites into the lung over a
-// few centimetres of height only, so above and below it the lung reaches the
-// chest wall again. The scan runs slice by slice over rows of columns, so it
-// reads memory in order. A gap is filled only after the scan has passed it,
+// accepted(i, j, k) is true. A lesion on the costal pleura bites into the
+// lung over a few centimetres of height only, so above and below it the
+// lung reaches the chest wall again. The scan runs slice by slice over rows
+// of columns, so it reads memory in order. A gap is filled only after the scan has passed it,
 // so the added voxels never start or end another gap.
 template <class Accepted>
 void bridge_columns(Mask& lung, const Accepted& accepted, const Geometry& geometry, double max_gap_mm) {
@@ -154,11 +154,11 @@ void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const 
   });
 }
 
-// Which voxels of a lung's box may join that lung: inside the body, not
-// airway and not the other lung (allowed); also at most pleural_max_hu
-// (dense); also inside the chest wall zone (costal). Indices are those of the
-// box. The rules read the inputs directly: they are evaluated only for the
-// few voxels that a closing, a bridge or a hole adds.
+// Rules for the voxels of a lung's box that may join that lung, with box
+// indices. allowed: inside the body, not airway and not the other lung.
+// dense: also at most pleural_max_hu. costal: also inside the chest wall
+// zone. The rules read the inputs directly, because they are evaluated only
+// for the few voxels that a closing, a bridge or a hole adds.
 class JoinRule {
  public:
   JoinRule(const std::vector<std::uint8_t>& labels, const CanonicalCt& ct, const Mask& body,

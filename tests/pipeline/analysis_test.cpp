@@ -116,7 +116,7 @@ TEST_CASE("zones without lung unscored") {
   bool warned = false;
   for (const Diagnostic& diagnostic : result.quantification.diagnostics)
     warned = warned || (diagnostic.code == DiagnosticCode::limited_coverage &&
-                        diagnostic.message.find("zones hold no lung voxel") != std::string::npos);
+                        diagnostic.message.find("zones contain no lung voxel") != std::string::npos);
   CHECK(warned);
 }
 

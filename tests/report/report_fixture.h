@@ -61,8 +61,9 @@ inline ReportInput box_report_input() {
   input.load_diagnostics.push_back(
       {DiagnosticCode::missing_slice, Severity::warning, "IM0004.dcm", "gap of 5.0 mm after this slice"});
   input.segmentation_method.engine = "classical";
-  input.segmentation_method.parameters = {{"lung_threshold", -400.0, "HU", 1},
-                                          {"closing_radius", 3.0, "mm", 1}};
+  input.segmentation_method.parameters = {
+      {"lung_threshold", -400.0, "HU", 1, "voxels below this value are lung air"},
+      {"closing_radius", 3.0, "mm", 1, "radius of the closing that follows the pleura"}};
   input.quantification = box_quantification();
   return input;
 }

@@ -44,7 +44,7 @@ TEST_CASE("html unscored zone") {
   const ReportText report = write_report_html(box_report_input_with_unscored_zone());
   REQUIRE(report.ok);
   CHECK(contains(report.text, "n/a (no lung)"));
-  CHECK(contains(report.text, "Total severity score: 5 / 30 from 5 of 6 zones (the others hold no lung)"));
+  CHECK(contains(report.text, "Total severity score: 5 / 30 from 5 of 6 zones (the others contain no lung)"));
 }
 
 TEST_CASE("html is self-contained") {

@@ -225,7 +225,7 @@ TEST_CASE("report rejects bad input") {
     CHECK(report.diagnostics[0].message.find("2024-05-01 12:00") != std::string::npos);
   }
   SUBCASE("parameter without unit") {
-    input.segmentation_method.parameters.push_back({"iterations", 3.0, "", 0});
+    input.segmentation_method.parameters.push_back({"iterations", 3.0, "", 0, "closing iterations"});
     CHECK_FALSE(write_report_json(input).ok);
   }
 }

@@ -62,7 +62,7 @@ function summaryTable(results, caption, prefix = '') {
 // Returns which zones the severity score sums: all six, or those that contain lung.
 function zonesSummed(bothLungs) {
   const scored = bothLungs.scored_zones.value;
-  return scored === 6 ? 'sum of six zones' : `sum of ${scored} of 6 zones; the others hold no lung`;
+  return scored === 6 ? 'sum of six zones' : `sum of ${scored} of 6 zones; the others contain no lung`;
 }
 
 function zoneBars(results, caption, prefix = '') {
