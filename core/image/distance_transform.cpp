@@ -110,7 +110,7 @@ std::vector<float> squared_distance_mm2(const Mask& features, const Geometry& ge
 
 std::vector<float> distance_inside_mm(const Mask& mask, const Geometry& geometry, FilterScope scope) {
   Mask background(mask.size());
-  for_each_voxel(mask.size(), [&](std::int64_t v) { background[v] = mask[v] ? 0 : 1; });
+  map_voxels(background, [](std::uint8_t m) { return m == 0; }, mask);
   std::vector<float> field = squared_distance_mm2(background, geometry, scope);
   for (float& value : field) value = std::sqrt(value);
   return field;

@@ -92,7 +92,7 @@ void flood_slice_from_border(Mask& out, const Geometry& geometry, std::int64_t k
 Mask fill_holes(const Mask& mask, const Geometry& geometry, FilterScope scope) {
   const auto& n = geometry.size;
   Mask out(mask.size());
-  for_each_voxel(mask.size(), [&](std::int64_t v) { out[v] = mask[v] ? 1 : 0; });
+  map_voxels(out, [](std::uint8_t m) { return m != 0; }, mask);
 
   // Background reached from the border becomes 2; background left at 0 is a hole.
   if (scope == FilterScope::volume) {
@@ -105,10 +105,7 @@ Mask fill_holes(const Mask& mask, const Geometry& geometry, FilterScope scope) {
     });
   }
 
-  const std::int64_t voxel_count = static_cast<std::int64_t>(out.size());
-  parallel_for(0, voxel_count, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t v = begin; v < end; ++v) out[v] = out[v] != 2;
-  }, 1 << 16);
+  map_voxels(out, [](std::uint8_t value) { return value != 2; }, out);
   return out;
 }
 

@@ -26,6 +26,28 @@ inline std::uint64_t mask_word(const std::uint8_t* bytes) {
   return word;
 }
 
+namespace detail {
+
+template <class Op, class... Inputs>
+void map_range(std::uint8_t* out, std::int64_t begin, std::int64_t end, Op op, const Inputs*... inputs) {
+  for (std::int64_t v = begin; v < end; ++v) out[v] = static_cast<std::uint8_t>(op(inputs[v]...));
+}
+
+}  // namespace detail
+
+// Sets out[v] = op(inputs[v]...) for every voxel v in parallel. `out` may
+// also be one of the inputs. The loop reads raw pointers from local
+// variables, because a byte store may alias any object: a loop that indexes
+// vectors or spans reloads their data pointers after every store and is not
+// vectorised. `op` should capture nothing, or only by value.
+template <class Op, class... Inputs>
+void map_voxels(Mask& out, Op op, const Inputs&... inputs) {
+  std::uint8_t* const out_data = out.data();
+  parallel_for(0, static_cast<std::int64_t>(out.size()), [&](std::int64_t begin, std::int64_t end) {
+    detail::map_range(out_data, begin, end, op, inputs.data()...);
+  }, std::int64_t{1} << 16);
+}
+
 // Calls visit(i) for the voxels i of a row of `count` voxels, skipping blocks
 // of 8 where `labels` and `more_labels` (nullptr when absent) are both 0:
 // most of a CT volume lies outside the lungs. visit must ignore voxels whose

@@ -64,49 +64,57 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int32_t> reach(slice_size);
     std::vector<std::int64_t> foreground_rows_before(n[1] + 1);  // Rows with foreground among rows 0..j-1.
+    // Local copies, so that the byte stores force no reloads (see map_voxels).
+    const std::int64_t nx = n[0], ny = n[1], element_rows = rows;
+    const bool dilate = dilation;
+    const std::int64_t* const widths = half_width.data();
+    std::int32_t* const reach_data = reach.data();
+    std::int64_t* const rows_before = foreground_rows_before.data();
+    const std::uint8_t* const mask_data = mask.data();
+    std::uint8_t* const out_data = out.data();
     for (std::int64_t k = begin; k < end; ++k) {
-      const std::uint8_t* slice = mask.data() + k * slice_size;
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::uint8_t* row = slice + j * n[0];
-        const bool has_foreground = std::any_of(row, row + n[0], [](std::uint8_t value) { return value != 0; });
-        foreground_rows_before[j + 1] = foreground_rows_before[j] + (has_foreground ? 1 : 0);
+      const std::uint8_t* slice = mask_data + k * slice_size;
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::uint8_t* row = slice + j * nx;
+        const bool has_foreground = std::any_of(row, row + nx, [](std::uint8_t value) { return value != 0; });
+        rows_before[j + 1] = rows_before[j] + (has_foreground ? 1 : 0);
         if (!has_foreground) continue;
 
-        std::int32_t* distance = reach.data() + j * n[0];
+        std::int32_t* distance = reach_data + j * nx;
         std::int64_t last = -far;
-        for (std::int64_t i = 0; i < n[0]; ++i) {
+        for (std::int64_t i = 0; i < nx; ++i) {
           if ((row[i] != 0) == (target != 0)) last = i;
           distance[i] = static_cast<std::int32_t>(std::min(i - last, far));
         }
-        last = n[0] + far;
-        for (std::int64_t i = n[0] - 1; i >= 0; --i) {
+        last = nx + far;
+        for (std::int64_t i = nx - 1; i >= 0; --i) {
           if ((row[i] != 0) == (target != 0)) last = i;
           distance[i] = static_cast<std::int32_t>(std::min<std::int64_t>(distance[i], last - i));
         }
       }
-      std::uint8_t* result = out.data() + k * slice_size;
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::int64_t first_row = std::max<std::int64_t>(0, j - rows);
-        const std::int64_t end_row = std::min(n[1], j + rows + 1);
-        const std::int64_t foreground_rows = foreground_rows_before[end_row] - foreground_rows_before[first_row];
+      std::uint8_t* result = out_data + k * slice_size;
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::int64_t first_row = std::max<std::int64_t>(0, j - element_rows);
+        const std::int64_t end_row = std::min(ny, j + element_rows + 1);
+        const std::int64_t foreground_rows = rows_before[end_row] - rows_before[first_row];
         // Dilation: no foreground within the element's rows, so no pixel of
         // row j is hit. Erosion: a row of background within them, so every pixel is.
-        if (dilation ? foreground_rows == 0 : foreground_rows < end_row - first_row) {
-          std::fill(result + j * n[0], result + (j + 1) * n[0], 0);
+        if (dilate ? foreground_rows == 0 : foreground_rows < end_row - first_row) {
+          std::fill(result + j * nx, result + (j + 1) * nx, 0);
           continue;
         }
         // Erosion reaches this point only when row j has foreground, dilation also without.
-        const bool own_row_has_foreground = foreground_rows_before[j + 1] > foreground_rows_before[j];
-        for (std::int64_t i = 0; i < n[0]; ++i) {
+        const bool own_row_has_foreground = rows_before[j + 1] > rows_before[j];
+        for (std::int64_t i = 0; i < nx; ++i) {
           // The pixel's own row decides most pixels (those inside a target run), so it is checked first.
-          bool hit = own_row_has_foreground && reach[j * n[0] + i] <= half_width[rows];
-          const std::int64_t dy0 = std::max(-rows, -j), dy1 = std::min(rows, n[1] - 1 - j);
+          bool hit = own_row_has_foreground && reach_data[j * nx + i] <= widths[element_rows];
+          const std::int64_t dy0 = std::max(-element_rows, -j), dy1 = std::min(element_rows, ny - 1 - j);
           for (std::int64_t dy = dy0; dy <= dy1 && !hit; ++dy) {
             const std::int64_t other = j + dy;
-            if (dy == 0 || foreground_rows_before[other + 1] == foreground_rows_before[other]) continue;
-            hit = reach[other * n[0] + i] <= half_width[dy + rows];
+            if (dy == 0 || rows_before[other + 1] == rows_before[other]) continue;
+            hit = reach_data[other * nx + i] <= widths[dy + element_rows];
           }
-          result[j * n[0] + i] = dilation ? hit : !hit;
+          result[j * nx + i] = dilate ? hit : !hit;
         }
       }
     }
@@ -217,10 +225,10 @@ Mask erosion_candidates(const Mask& mask, const Geometry& geometry, const Ellips
   }
   Mask candidates = erode_along(erode_along(erode_along(mask, geometry, 0, box[0]), geometry, 1, box[1]), geometry,
                                 2, box[2]);
-  for_each_voxel(candidates.size(), [&](std::int64_t v) { candidates[v] = candidates[v] && rows[v]; });
+  map_voxels(candidates, [](std::uint8_t c, std::uint8_t r) { return c && r; }, candidates, rows);
   for (int a = 1; a < 3; ++a) {
     const Mask along = erode_along(mask, geometry, a, segment[a]);
-    for_each_voxel(candidates.size(), [&](std::int64_t v) { candidates[v] = candidates[v] && along[v]; });
+    map_voxels(candidates, [](std::uint8_t c, std::uint8_t a) { return c && a; }, candidates, along);
   }
   return candidates;
 }
@@ -274,12 +282,12 @@ Mask erode(const Mask& mask, const Geometry& geometry, const Ellipsoid& element,
   const Geometry work_scaled = crop_geometry(scaled, work);
   const Mask part = crop(mask, geometry, work);
   Mask background(part.size());
-  for_each_voxel(part.size(), [&](std::int64_t v) { background[v] = part[v] ? 0 : 1; });
+  map_voxels(background, [](std::uint8_t p) { return p == 0; }, part);
   Mask eroded_part = threshold_within_unit(squared_distance_mm2(background, work_scaled, scope), false);
 
   Mask eroded(mask.size(), 0);
   paste(eroded_part, work, eroded, geometry);
-  for_each_voxel(eroded.size(), [&](std::int64_t v) { eroded[v] = eroded[v] && candidates[v]; });
+  map_voxels(eroded, [](std::uint8_t e, std::uint8_t c) { return e && c; }, eroded, candidates);
   return eroded;
 }
 

@@ -169,7 +169,7 @@ Mask airway_mask(const CanonicalCt& ct, const Track& track, const Mask& air) {
   part = fill_holes(part, box_geometry, FilterScope::per_slice);
   part = dilate(part, box_geometry, Ellipsoid::ball(kRimMm), FilterScope::per_slice);
   const Mask air_part = crop(air, ct.geometry, box);
-  for_each_voxel(part.size(), [&](std::int64_t v) { part[v] = part[v] && air_part[v]; });
+  map_voxels(part, [](std::uint8_t p, std::uint8_t a) { return p && a; }, part, air_part);
 
   // Only slices that were tracked: the rim must not spread to the slice above the seed.
   Mask tracked_slice(n[2], 0);

@@ -33,20 +33,28 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   coarse = close(coarse, coarse_geometry, Ellipsoid::ball(kClosingRadiusMm), FilterScope::per_slice);
   coarse = fill_holes(coarse, coarse_geometry, FilterScope::per_slice);
 
-  // Each voxel takes the value of its block, except padding.
-  const auto& n = ct.geometry.size;
-  const auto& m = coarse_geometry.size;
+  // Each voxel takes the value of its block, except padding. The loops use
+  // raw pointers, so that the byte stores force no reloads (see map_voxels).
+  const std::int64_t nx = ct.geometry.size[0], ny = ct.geometry.size[1];
+  const std::int64_t blocks_x = coarse_geometry.size[0], block_x = factors[0], block_y = factors[1];
   Mask body(ct.hu.size());
-  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+  std::uint8_t* body_voxels = body.data();
+  const std::uint8_t* padding = ct.padding.data();
+  const std::uint8_t* blocks = coarse.data();
+  parallel_for(0, ct.geometry.size[2], [&](std::int64_t begin, std::int64_t end) {
+    std::vector<std::uint8_t> expanded(static_cast<std::size_t>(nx));  // Block values of one row, per voxel.
+    std::uint8_t* const blocks_at_voxels = expanded.data();
     for (std::int64_t k = begin; k < end; ++k)
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::uint8_t* block_row = coarse.data() + coarse_geometry.linear_index(0, j / factors[1], k);
-        const std::int64_t row = ct.geometry.linear_index(0, j, k);
-        for (std::int64_t b = 0; b < m[0]; ++b) {
-          const std::uint8_t value = block_row[b];
-          for (std::int64_t v = row + b * factors[0]; v < row + std::min(n[0], (b + 1) * factors[0]); ++v)
-            body[v] = value && !ct.padding[v];
+      for (std::int64_t j = 0; j < ny; ++j) {
+        if (j % block_y == 0) {
+          const std::uint8_t* block_row = blocks + (k * coarse_geometry.size[1] + j / block_y) * blocks_x;
+          for (std::int64_t b = 0; b < blocks_x; ++b)
+            std::fill(blocks_at_voxels + b * block_x, blocks_at_voxels + std::min(nx, (b + 1) * block_x),
+                      std::uint8_t(block_row[b] != 0));
         }
+        const std::uint8_t* padding_row = padding + (k * ny + j) * nx;
+        std::uint8_t* body_row = body_voxels + (k * ny + j) * nx;
+        for (std::int64_t i = 0; i < nx; ++i) body_row[i] = blocks_at_voxels[i] & std::uint8_t(padding_row[i] == 0);
       }
   });
   return body;

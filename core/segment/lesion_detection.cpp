@@ -33,17 +33,21 @@ std::vector<float> ggo_thresholds(const std::vector<std::uint8_t>& lungs, const 
   std::mutex merge;
   parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
     std::vector<std::int64_t> part(histogram.size(), 0);
+    // Local copies, so that the count stores force no reloads of the sizes.
+    std::int64_t* const counts = part.data();
+    const std::int64_t nx = n[0], ny = n[1], bands = band_count, rows_per_band = band_rows;
     for (std::int64_t k = k_begin; k < k_end; ++k)
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::int64_t band = j / band_rows;
-        for (std::int64_t i = 0; i < n[0]; ++i) {
-          const std::int64_t v = ct.geometry.linear_index(i, j, k);
-          const std::uint8_t lung = lungs[v];
-          if (lung != 1 && lung != 2) continue;
-          const int hu = ct.hu[v];
-          if (hu < kHistogramLowHu || hu >= kAeratedMaxHu) continue;
-          ++part[((lung - 1) * band_count + band) * kHistogramBins + (hu - kHistogramLowHu)];
-        }
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::int64_t band = j / rows_per_band;
+        const std::uint8_t* const labels = lungs.data() + (k * ny + j) * nx;
+        const std::int16_t* const row_hu = ct.hu.data() + (k * ny + j) * nx;
+        for_each_labelled(labels, nullptr, nx, [=](std::int64_t i) {
+          const std::uint8_t lung = labels[i];
+          if (lung != 1 && lung != 2) return;
+          const int hu = row_hu[i];
+          if (hu < kHistogramLowHu || hu >= kAeratedMaxHu) return;
+          ++counts[((lung - 1) * bands + band) * kHistogramBins + (hu - kHistogramLowHu)];
+        });
       }
     const std::lock_guard<std::mutex> lock(merge);
     for (std::size_t b = 0; b < histogram.size(); ++b) histogram[b] += part[b];
@@ -162,17 +166,26 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   Mask ground_glass(lungs.size(), 0);
   Mask consolidation(lungs.size(), 0);
   parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    // Local copies, so that the byte stores force no reloads (see map_voxels).
+    const std::int64_t nx = n[0], ny = n[1], bands = band_count, rows_per_band = band_rows;
+    const float consolidation_min_hu = options.consolidation_min_hu;
+    const float consolidation_max_hu = options.consolidation_max_hu;
+    const float* const ggo_min_hu = thresholds.data();
     for (std::int64_t k = k_begin; k < k_end; ++k)
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::int64_t band = j / band_rows;
-        for (std::int64_t i = 0; i < n[0]; ++i) {
-          const std::int64_t v = geometry.linear_index(i, j, k);
-          const std::uint8_t lung = lungs[v];
-          if (lung != 1 && lung != 2) continue;
-          const float hu = ct.hu[v];
-          ground_glass[v] = hu >= thresholds[(lung - 1) * band_count + band] && hu < options.consolidation_min_hu;
-          consolidation[v] = hu >= options.consolidation_min_hu && hu <= options.consolidation_max_hu;
-        }
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::int64_t band = j / rows_per_band;
+        const std::int64_t row = (k * ny + j) * nx;
+        const std::uint8_t* const labels = lungs.data() + row;
+        const std::int16_t* const row_hu = ct.hu.data() + row;
+        std::uint8_t* const ggo_row = ground_glass.data() + row;
+        std::uint8_t* const consolidation_row = consolidation.data() + row;
+        for_each_labelled(labels, nullptr, nx, [=](std::int64_t i) {
+          const std::uint8_t lung = labels[i];
+          if (lung != 1 && lung != 2) return;
+          const float hu = row_hu[i];
+          ggo_row[i] = hu >= ggo_min_hu[(lung - 1) * bands + band] && hu < consolidation_min_hu;
+          consolidation_row[i] = hu >= consolidation_min_hu && hu <= consolidation_max_hu;
+        });
       }
   });
 
@@ -204,7 +217,7 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
 
   // 4. Drop small specks.
   Mask dense(lungs.size());
-  for_each_voxel(dense.size(), [&](std::int64_t v) { dense[v] = ground_glass[v] || consolidation[v]; });
+  map_voxels(dense, [](std::uint8_t g, std::uint8_t c) { return g || c; }, ground_glass, consolidation);
   const double voxel_ml = geometry.voxel_volume_mm3() / 1000.0;
   const auto min_voxels = std::max<std::int64_t>(1, std::llround(options.min_lesion_ml / voxel_ml));
   dense = remove_small_components(dense, geometry, min_voxels, Connectivity::face);
@@ -212,12 +225,12 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   // 5. Classify by density. The filters only removed voxels, so every voxel
   // left is a lung voxel within the lesion range.
   std::vector<std::uint8_t> lesions(lungs.size(), 0);
-  for_each_voxel(lesions.size(), [&](std::int64_t v) {
-    if (!dense[v]) return;
-    const float hu = ct.hu[v];
-    lesions[v] = static_cast<std::uint8_t>(hu >= options.consolidation_min_hu ? LesionLabel::consolidation
-                                                                              : LesionLabel::ground_glass);
-  });
+  const auto consolidation_min_hu = options.consolidation_min_hu;
+  map_voxels(lesions, [consolidation_min_hu](std::uint8_t d, std::int16_t hu) {
+    if (!d) return std::uint8_t{0};
+    return static_cast<std::uint8_t>(float(hu) >= consolidation_min_hu ? LesionLabel::consolidation
+                                                                       : LesionLabel::ground_glass);
+  }, dense, ct.hu);
 
   // 6. Partial-volume edge of consolidation on the slices above and below.
   add_consolidation_edges_along_k(lesions, lungs, ct, options);

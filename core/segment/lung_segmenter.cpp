@@ -90,25 +90,32 @@ void add_dense_lung(Mask& air, const Mask& body, const CanonicalCt& ct, const Se
     }
 
   parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    // Local copies, so that the byte stores force no reloads (see map_voxels).
+    std::uint8_t* const air_voxels = air.data();
+    const std::uint8_t* const body_voxels = body.data();
+    const std::uint8_t* const padding = ct.padding.data();
+    const std::int16_t* const hu = ct.hu.data();
+    const float dense_max_hu = options.dense_lung_max_hu;
+    const std::int64_t nx = n[0], ny = n[1];
     for (std::int64_t k = k_begin; k < k_end; ++k)
-      for (std::int64_t j = 0; j < n[1]; ++j)
-        for (std::int64_t i = 0; i < n[0]; ++i) {
-          const std::int64_t v = geometry.linear_index(i, j, k);
-          if (air[v] || !body[v] || ct.padding[v] || ct.hu[v] >= options.dense_lung_max_hu) continue;
+      for (std::int64_t j = 0; j < ny; ++j)
+        for (std::int64_t i = 0; i < nx; ++i) {
+          const std::int64_t v = (k * ny + j) * nx + i;
+          if (air_voxels[v] || !body_voxels[v] || padding[v] || float(hu[v]) >= dense_max_hu) continue;
           bool clear = true;
           for (const auto& [di, dj] : disc) {
             const std::int64_t ii = i + di, jj = j + dj;
-            if (ii < 0 || jj < 0 || ii >= n[0] || jj >= n[1]) {
+            if (ii < 0 || jj < 0 || ii >= nx || jj >= ny) {
               clear = false;
               break;
             }
-            const std::int64_t w = geometry.linear_index(ii, jj, k);
-            if (!body[w] || ct.padding[w] || ct.hu[w] >= options.dense_lung_max_hu) {
+            const std::int64_t w = (k * ny + jj) * nx + ii;
+            if (!body_voxels[w] || padding[w] || float(hu[w]) >= dense_max_hu) {
               clear = false;
               break;
             }
           }
-          if (clear) air[v] = kDenseLung;
+          if (clear) air_voxels[v] = kDenseLung;
         }
   });
 }
@@ -157,8 +164,14 @@ bool find_lung_box(CanonicalCt& full, Mask& full_body, const ChestWallZone& full
   // next to denser tissue, so they stay out.
   Mask full_air(full.hu.size());
   parallel_for(0, static_cast<std::int64_t>(full_air.size()), [&](std::int64_t begin, std::int64_t end) {
+    // Local copies, so that the byte stores force no reloads (see map_voxels).
+    std::uint8_t* const air = full_air.data();
+    const std::uint8_t* const body = full_body.data();
+    const std::uint8_t* const padding = full.padding.data();
+    const std::int16_t* const hu = full.hu.data();
+    const float air_max_hu = options.lung_air_max_hu;
     for (std::int64_t v = begin; v < end; ++v)
-      full_air[v] = full_body[v] && !full.padding[v] && full.hu[v] < options.lung_air_max_hu;
+      air[v] = std::uint8_t(body[v] != 0) & std::uint8_t(padding[v] == 0) & std::uint8_t(float(hu[v]) < air_max_hu);
   }, 1 << 20);
   add_dense_lung(full_air, full_body, full, options);
   if (!step_done(progress, 2, result)) return false;
@@ -227,9 +240,8 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   const AirwayResult airway = find_airway(ct, lungs, part.body, part.air, options);
   part.air = Mask{};
   if (airway.found) {
-    for_each_voxel(lungs.size(), [&](std::int64_t v) {
-      if (airway.airway[v]) lungs[v] = 0;
-    });
+    map_voxels(lungs, [](std::uint8_t lung, std::uint8_t in_airway) { return in_airway ? 0 : lung; }, lungs,
+               airway.airway);
     const double voxel_ml = ct.geometry.voxel_volume_mm3() / 1000.0;
     const auto min_voxels = static_cast<std::int64_t>(0.1 * options.min_lung_volume_ml / voxel_ml);
     lungs = remove_small_components(lungs, ct.geometry, std::max<std::int64_t>(1, min_voxels));
@@ -256,9 +268,9 @@ bool segment_canonical(CanonicalCt whole, const SegmentOptions& options, const S
   // 6. Follow the pleura, then label the airway.
   labels = std::move(split.labels);
   refine_to_pleura(labels, ct, part.body, part.chest_wall, airway.airway, options);
-  for_each_voxel(labels.size(), [&](std::int64_t v) {
-    if (airway.airway[v] && labels[v] == 0) labels[v] = static_cast<std::uint8_t>(LungLabel::airway);
-  });
+  map_voxels(labels, [](std::uint8_t label, std::uint8_t in_airway) {
+    return in_airway && label == 0 ? static_cast<std::uint8_t>(LungLabel::airway) : label;
+  }, labels, airway.airway);
   part.body = Mask{};
   part.chest_wall = ChestWallZone{};
 

@@ -124,9 +124,9 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     for (std::size_t v = 0; v < coarse.size(); ++v) nearer_first[v] = to_first[v] <= to_second[v];
     const Mask fine_first = upsample(nearer_first, geometry, factors);
     const bool first_is_left = mean_i(first, coarse_geometry) > mean_i(second, coarse_geometry);
-    for_each_voxel(lungs.size(), [&](std::int64_t v) {
-      if (lungs[v]) split.labels[v] = (fine_first[v] != 0) == first_is_left ? kLeft : kRight;
-    });
+    map_voxels(split.labels, [first_is_left](std::uint8_t lung, std::uint8_t label, std::uint8_t first) {
+      return lung ? ((first != 0) == first_is_left ? kLeft : kRight) : label;
+    }, lungs, split.labels, fine_first);
     split.lung_count = 2;
     return split;
   }

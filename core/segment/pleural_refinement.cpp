@@ -77,16 +77,20 @@ void bridge_columns(Mask& lung, const Accepted& accepted, const Geometry& geomet
   const auto max_gap = static_cast<std::int64_t>(max_gap_mm / geometry.spacing_mm[2]);
   const std::int64_t slice_voxels = n[0] * n[1];
   parallel_for(0, n[1], [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::int64_t> last(n[0]);
+    std::vector<std::int64_t> last_lung(n[0]);
+    // Local copies, so that the stores force no reloads (see map_voxels).
+    std::int64_t* const last = last_lung.data();
+    std::uint8_t* const voxels = lung.data();
+    const std::int64_t nx = n[0], nz = n[2], gap = max_gap, slice = slice_voxels;
     for (std::int64_t j = begin; j < end; ++j) {
-      std::fill(last.begin(), last.end(), -1);
-      for (std::int64_t k = 0; k < n[2]; ++k) {
-        const std::int64_t row = j * n[0] + k * slice_voxels;
-        for (std::int64_t i = 0; i < n[0]; ++i) {
-          if (!lung[row + i]) continue;
-          if (last[i] >= 0 && k - last[i] - 1 <= max_gap)
+      std::fill(last, last + nx, -1);
+      for (std::int64_t k = 0; k < nz; ++k) {
+        const std::uint8_t* const row = voxels + j * nx + k * slice;
+        for (std::int64_t i = 0; i < nx; ++i) {
+          if (!row[i]) continue;
+          if (last[i] >= 0 && k - last[i] - 1 <= gap)
             for (std::int64_t g = last[i] + 1; g < k; ++g)
-              if (accepted(i, j, g)) lung[i + j * n[0] + g * slice_voxels] = 1;
+              if (accepted(i, j, g)) voxels[i + j * nx + g * slice] = 1;
           last[i] = k;
         }
       }
@@ -106,7 +110,7 @@ void bridge_columns(Mask& lung, const Accepted& accepted, const Geometry& geomet
 // lie on lung or on their own added part.
 void remove_bulges(const Mask& air, Mask& lung, const Geometry& geometry, const SegmentOptions& options) {
   Mask added(lung.size());
-  for_each_voxel(added.size(), [&](std::int64_t v) { added[v] = lung[v] && !air[v]; });
+  map_voxels(added, [](std::uint8_t l, std::uint8_t a) { return l && !a; }, lung, air);
   const RunComponents components = label_runs(added, geometry, Connectivity::face, FilterScope::per_slice);
 
   const auto& n = geometry.size;
@@ -205,11 +209,14 @@ template <class IsAllowed>
 void add_allowed(Mask& part, const Mask& candidates, const Geometry& grid, const IsAllowed& is_allowed) {
   const auto& n = grid.size;
   parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    const std::int64_t nx = n[0], ny = n[1];
     for (std::int64_t k = k_begin; k < k_end; ++k)
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::int64_t row = grid.linear_index(0, j, k);
-        for (std::int64_t i = 0; i < n[0]; ++i)
-          if (candidates[row + i] && !part[row + i] && is_allowed(i, j, k)) part[row + i] = 1;
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::uint8_t* const candidate_row = candidates.data() + (k * ny + j) * nx;
+        std::uint8_t* const part_row = part.data() + (k * ny + j) * nx;
+        for_each_labelled(candidate_row, nullptr, nx, [&](std::int64_t i) {
+          if (candidate_row[i] && !part_row[i] && is_allowed(i, j, k)) part_row[i] = 1;
+        });
       }
   });
 }
@@ -232,11 +239,12 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
     const std::int64_t height = box.end[1] - box.begin[1];
     Mask air_part(static_cast<std::size_t>(box.voxel_count()));
     parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+      const std::uint8_t lung_value = value;  // A local copy, so that the byte stores force no reloads.
       for (std::int64_t k = k_begin; k < k_end; ++k)
         for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
           const std::uint8_t* source = labels.data() + geometry.linear_index(box.begin[0], j, k);
           std::uint8_t* target = air_part.data() + ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
-          for (std::int64_t i = 0; i < width; ++i) target[i] = source[i] == value;
+          for (std::int64_t i = 0; i < width; ++i) target[i] = source[i] == lung_value;
         }
     });
 
@@ -258,15 +266,14 @@ void refine_to_pleura(std::vector<std::uint8_t>& labels, const CanonicalCt& ct, 
 
     // Write back: voxels of this lung, without touching the other lung.
     parallel_for(box.begin[2], box.end[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+      const std::uint8_t lung_value = value;
+      const std::int64_t row_width = width;
       for (std::int64_t k = k_begin; k < k_end; ++k)
         for (std::int64_t j = box.begin[1]; j < box.end[1]; ++j) {
-          const std::int64_t target = geometry.linear_index(box.begin[0], j, k);
-          const std::int64_t source = ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
-          for (std::int64_t i = 0; i < width; ++i) {
-            std::uint8_t& label = labels[target + i];
-            if (part[source + i]) label = value;
-            else if (label == value) label = 0;
-          }
+          std::uint8_t* const target = labels.data() + geometry.linear_index(box.begin[0], j, k);
+          const std::uint8_t* const source = part.data() + ((k - box.begin[2]) * height + (j - box.begin[1])) * width;
+          for (std::int64_t i = 0; i < row_width; ++i)
+            target[i] = source[i] ? lung_value : (target[i] == lung_value ? std::uint8_t{0} : target[i]);
         }
     });
   }
