@@ -71,67 +71,19 @@ void clear_hull(const Geometry& geometry, std::int64_t k, Ribcage& ribcage) {
   std::fill_n(ribcage.span_last.begin() + first_row, geometry.size[1], 0);
 }
 
-// Marks the pixels of slice k within margin_i pixels along their row, or
-// margin_j pixels along their column, of padding (outside the reconstruction
-// circle) or of the grid edge.
-std::vector<std::uint8_t> near_padding(const CanonicalCt& ct, std::int64_t k, std::int64_t margin_i,
-                                       std::int64_t margin_j) {
-  const auto& n = ct.geometry.size;
-  const std::int64_t nx = n[0], ny = n[1];
-  const std::uint8_t* padding = ct.padding.data() + ct.geometry.linear_index(0, 0, k);
-
-  // Sources: padding and the pixels on the grid edge.
-  std::vector<std::uint8_t> source(static_cast<std::size_t>(nx * ny));
-  for (std::int64_t p = 0; p < nx * ny; ++p) source[p] = padding[p] != 0;
-  std::fill_n(source.begin(), nx, 1);
-  std::fill_n(source.begin() + (ny - 1) * nx, nx, 1);
-  for (std::int64_t j = 0; j < ny; ++j) {
-    source[j * nx] = 1;
-    source[j * nx + nx - 1] = 1;
-  }
-  std::vector<std::uint8_t> near(static_cast<std::size_t>(nx * ny), 0);
-
-  // Along each row: the distance to the nearest source on either side.
-  for (std::int64_t j = 0; j < ny; ++j) {
-    const std::uint8_t* sources = source.data() + j * nx;
-    std::uint8_t* row = near.data() + j * nx;
-    std::int64_t last = -margin_i - 1;
-    for (std::int64_t i = 0; i < nx; ++i) {
-      if (sources[i]) last = i;
-      row[i] = i - last <= margin_i;
-    }
-    last = nx + margin_i;
-    for (std::int64_t i = nx - 1; i >= 0; --i) {
-      if (sources[i]) last = i;
-      row[i] |= last - i <= margin_i;
-    }
-  }
-
-  // Along each column, one row at a time so that memory is read in order;
-  // 32-bit row numbers and selects instead of branches let the compiler
-  // vectorise these loops.
-  const auto reach_j = static_cast<std::int32_t>(std::min<std::int64_t>(margin_j, ny + 1));
-  std::vector<std::int32_t> last(static_cast<std::size_t>(nx), -reach_j - 1);
-  for (std::int64_t j = 0; j < ny; ++j) {
-    const std::uint8_t* sources = source.data() + j * nx;
-    std::uint8_t* row = near.data() + j * nx;
-    const auto row_j = static_cast<std::int32_t>(j);
-    for (std::int64_t i = 0; i < nx; ++i) {
-      last[i] = sources[i] ? row_j : last[i];
-      row[i] |= static_cast<std::uint8_t>(row_j - last[i] <= reach_j);
-    }
-  }
-  std::fill(last.begin(), last.end(), static_cast<std::int32_t>(ny) + reach_j);
-  for (std::int64_t j = ny - 1; j >= 0; --j) {
-    const std::uint8_t* sources = source.data() + j * nx;
-    std::uint8_t* row = near.data() + j * nx;
-    const auto row_j = static_cast<std::int32_t>(j);
-    for (std::int64_t i = 0; i < nx; ++i) {
-      last[i] = sources[i] ? row_j : last[i];
-      row[i] |= static_cast<std::uint8_t>(last[i] - row_j <= reach_j);
-    }
-  }
-  return near;
+// Returns true when pixel (i, j) of a slice lies within margin_i pixels along
+// its row, or margin_j pixels along its column, of padding (outside the
+// reconstruction circle) or of the grid edge. Only the few bone pixels ask,
+// so the rows and columns are searched instead of measured for every pixel.
+bool near_padding(const std::uint8_t* slice_padding, std::int64_t nx, std::int64_t ny, std::int64_t i,
+                  std::int64_t j, std::int64_t margin_i, std::int64_t margin_j) {
+  if (i <= margin_i || i >= nx - 1 - margin_i || j <= margin_j || j >= ny - 1 - margin_j) return true;
+  const std::uint8_t* row = slice_padding + j * nx;
+  for (std::int64_t x = i - margin_i; x <= i + margin_i; ++x)
+    if (row[x]) return true;
+  for (std::int64_t y = j - margin_j; y <= j + margin_j; ++y)
+    if (slice_padding[y * nx + i]) return true;
+  return false;
 }
 
 }  // namespace
@@ -146,23 +98,30 @@ Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptio
   result.reliable.assign(static_cast<std::size_t>(n[2]), 0);
   const double pixel_mm2 = geometry.spacing_mm[0] * geometry.spacing_mm[1];
 
+  const auto margin_i = static_cast<std::int64_t>(options.ribcage_padding_margin_mm / geometry.spacing_mm[0]);
+  const auto margin_j = static_cast<std::int64_t>(options.ribcage_padding_margin_mm / geometry.spacing_mm[1]);
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+    const std::int64_t nx = n[0], ny = n[1];
+    const float bone_min_hu = options.bone_min_hu;
     for (std::int64_t k = begin; k < end; ++k) {
       // 1. The outermost bone pixels of each row span the same hull as all of
       //    them. Bone-like values at the edge of the reconstruction circle are
       //    truncation artefacts of a body wider than the scan field.
-      const std::vector<std::uint8_t> near = near_padding(
-          ct, k, std::int64_t(options.ribcage_padding_margin_mm / geometry.spacing_mm[0]),
-          std::int64_t(options.ribcage_padding_margin_mm / geometry.spacing_mm[1]));
+      const std::uint8_t* const slice_body = body.data() + k * nx * ny;
+      const std::uint8_t* const slice_padding = ct.padding.data() + k * nx * ny;
+      const std::int16_t* const slice_hu = ct.hu.data() + k * nx * ny;
       std::vector<Point> extremes;
       std::int64_t bone_pixels = 0, body_pixels = 0;
-      for (std::int64_t j = 0; j < n[1]; ++j) {
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::uint8_t* const body_row = slice_body + j * nx;
+        const std::uint8_t* const padding_row = slice_padding + j * nx;
+        const std::int16_t* const hu_row = slice_hu + j * nx;
         std::int64_t first = -1, last = -1;
-        for (std::int64_t i = 0; i < n[0]; ++i) {
-          const std::int64_t v = geometry.linear_index(i, j, k);
-          if (!body[v]) continue;
+        for (std::int64_t i = 0; i < nx; ++i) {
+          if (!body_row[i]) continue;
           ++body_pixels;
-          if (ct.padding[v] || ct.hu[v] <= options.bone_min_hu || near[static_cast<std::size_t>(j * n[0] + i)])
+          if (padding_row[i] || float(hu_row[i]) <= bone_min_hu ||
+              near_padding(slice_padding, nx, ny, i, j, margin_i, margin_j))
             continue;
           ++bone_pixels;
           if (first < 0) first = i;
