@@ -44,10 +44,19 @@ std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
   const auto voxels = static_cast<std::int64_t>(ct.hu.size());
   const std::int64_t chunk = std::max<std::int64_t>(1 << 20, voxels / (2 * thread_count()));
   parallel_for(0, voxels, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::int64_t> part(counts.size(), 0);
-    for (std::int64_t v = begin; v < end; ++v) ++part[ct.padding[v] ? kValues : ct.hu[v] + kOffset];
-    const std::lock_guard<std::mutex> lock(merge);
-    for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += part[c];
+    // 32-bit tallies halve the table that the scattered increments hit, so
+    // they are merged after at most 2^31 voxels.
+    std::vector<std::uint32_t> part(counts.size(), 0);
+    std::uint32_t* const tally = part.data();
+    const std::uint8_t* const padding = ct.padding.data();
+    const std::int16_t* const hu = ct.hu.data();
+    for (std::int64_t first = begin; first < end; first += std::int64_t{1} << 31) {
+      const std::int64_t last = std::min(end, first + (std::int64_t{1} << 31));
+      for (std::int64_t v = first; v < last; ++v) ++tally[padding[v] ? kValues : hu[v] + kOffset];
+      const std::lock_guard<std::mutex> lock(merge);
+      for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += part[c];
+      std::fill(part.begin(), part.end(), 0);
+    }
   }, chunk);
 
   std::int64_t valid = 0;
