@@ -23,20 +23,25 @@ struct HuHistogram {
   std::int64_t below_range = 0;  // Values < kLowerEdgeHu.
   std::int64_t above_range = 0;  // Values >= kUpperEdgeHu.
 
+  // Returns the bin of a finite HU value: -1 below the range, kBinCount at
+  // or above it.
+  static int bin_of(double hu) {
+    if (hu < kLowerEdgeHu) return -1;
+    if (hu >= kUpperEdgeHu) return kBinCount;
+    const auto bin = static_cast<int>(std::floor((hu - kLowerEdgeHu) / kBinWidthHu));
+    return bin < kBinCount ? bin : kBinCount - 1;
+  }
+
+  // Counts a finite HU value that falls in `bin` (from bin_of).
+  void add_to_bin(int bin) {
+    if (bin < 0) ++below_range;
+    else if (bin >= kBinCount) ++above_range;
+    else ++counts[bin];
+  }
+
   // Counts one finite HU value. Defined here so that the per-voxel loops of
   // the quantification can inline it.
-  void add(double hu) {
-    if (hu < kLowerEdgeHu) {
-      ++below_range;
-      return;
-    }
-    if (hu >= kUpperEdgeHu) {
-      ++above_range;
-      return;
-    }
-    const auto bin = static_cast<int>(std::floor((hu - kLowerEdgeHu) / kBinWidthHu));
-    ++counts[bin < kBinCount ? bin : kBinCount - 1];
-  }
+  void add(double hu) { add_to_bin(bin_of(hu)); }
 
   // Adds the counts of `other`.
   void merge(const HuHistogram& other);

@@ -122,6 +122,89 @@ ExtentTally measure_extents(const LungSegmentation& segmentation, const ZPlane& 
   return total;
 }
 
+// Histogram bin and density band of every int16 value, so that the loop over
+// the lung voxels of an int16 volume needs no floating-point arithmetic.
+struct Int16Classes {
+  std::array<std::int16_t, 65536> bin{};
+  std::array<std::uint8_t, 65536> band{};
+};
+
+const Int16Classes& int16_classes() {
+  static const Int16Classes classes = [] {
+    Int16Classes table;
+    for (int value = -32768; value <= 32767; ++value) {
+      const auto slot = static_cast<std::size_t>(value + 32768);
+      table.bin[slot] = static_cast<std::int16_t>(HuHistogram::bin_of(value));
+      table.band[slot] = static_cast<std::uint8_t>(density_band_of(value));
+    }
+    return table;
+  }();
+  return classes;
+}
+
+// measure_slices for int16 volumes: the same tallies from the lookup tables,
+// one zone per row where z does not change along rows, and HU sums added
+// per row (whole numbers below 2^53, so the double sums are the same).
+void measure_int16_slices(const std::int16_t* hu, const HuVolume& volume, const LungSegmentation& segmentation,
+                          const ZPlane& plane, const std::array<std::optional<LungZExtent>, 2>& extents,
+                          std::vector<SliceTally>& slices) {
+  const Geometry& g = volume.geometry;
+  const bool has_lesions = !segmentation.lesions.empty();
+  const bool has_padding = !volume.padding_mask.empty();
+  const Int16Classes& classes = int16_classes();
+
+  parallel_for(0, g.size[2], [&](std::int64_t k_begin, std::int64_t k_end) {
+    const std::int64_t nx = g.size[0], ny = g.size[1];
+    for (std::int64_t k = k_begin; k < k_end; ++k) {
+      SliceTally& tally = slices[static_cast<std::size_t>(k)];
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const double row_z = plane.row_z(j, k);
+        std::array<int, 2> row_zone{-1, -1};  // The zone of every voxel of the row, when z is constant along it.
+        if (plane.dz_di == 0.0)
+          for (int side = 0; side < 2; ++side)
+            if (extents[side]) row_zone[side] = static_cast<int>(extents[side]->zone_of(row_z));
+
+        const std::int64_t row = (k * ny + j) * nx;
+        const std::uint8_t* const lungs = segmentation.lungs.data() + row;
+        const std::uint8_t* const lesions = has_lesions ? segmentation.lesions.data() + row : nullptr;
+        const std::uint8_t* const padding = has_padding ? volume.padding_mask.data() + row : nullptr;
+        const std::int16_t* const values = hu + row;
+        std::array<std::int64_t, 2> row_hu_sum{0, 0};
+        for_each_labelled(lungs, lesions, nx, [&](std::int64_t i) {
+          const std::uint8_t label = lungs[i];
+          const std::uint8_t lesion = lesions != nullptr ? lesions[i] : 0;
+          const int side = side_of(label);
+          if (side < 0) {
+            if (label == kAirway) ++tally.airway_voxels;
+            if (lesion != 0) ++tally.lesions_outside_lung;
+            return;
+          }
+
+          SideTally& side_tally = tally.sides[side];
+          const int zone = row_zone[side] >= 0 ? row_zone[side]
+                                               : static_cast<int>(extents[side]->zone_of(
+                                                     row_z + static_cast<double>(i) * plane.dz_di));
+          auto& zone_counts = side_tally.zone_counts[zone];
+          ++zone_counts[0];
+          if (lesion == kGroundGlass) ++zone_counts[1];
+          if (lesion == kConsolidation) ++zone_counts[2];
+
+          if (padding != nullptr && padding[i] != 0) {
+            ++side_tally.excluded_voxels;
+            return;
+          }
+          const auto slot = static_cast<std::size_t>(values[i] + 32768);
+          ++side_tally.density_voxels;
+          row_hu_sum[side] += values[i];
+          side_tally.histogram.add_to_bin(classes.bin[slot]);
+          ++side_tally.band_counts[classes.band[slot]];
+        });
+        for (int side = 0; side < 2; ++side) tally.sides[side].hu_sum += static_cast<double>(row_hu_sum[side]);
+      }
+    }
+  });
+}
+
 template <class HuValue>
 void measure_slices(const HuValue* hu, const HuVolume& volume, const LungSegmentation& segmentation,
                     const ZPlane& plane, const std::array<std::optional<LungZExtent>, 2>& extents,
@@ -246,7 +329,7 @@ LungQuantification quantify(const HuVolume& volume, const LungSegmentation& segm
   // Pass 2: volumes per zone and density statistics, tallied per slice.
   std::vector<SliceTally> slices(static_cast<std::size_t>(g.size[2]));
   if (volume.voxel_type == VoxelType::int16)
-    measure_slices(volume.int16_hu.data(), volume, segmentation, plane, extents, slices);
+    measure_int16_slices(volume.int16_hu.data(), volume, segmentation, plane, extents, slices);
   else
     measure_slices(volume.float32_hu.data(), volume, segmentation, plane, extents, slices);
 
