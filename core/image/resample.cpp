@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "parallel/parallel_for.h"
 
@@ -30,27 +31,31 @@ Geometry block_geometry(const Geometry& fine, const BlockFactors& factors) {
 }
 
 Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFactors& factors, BlockRule rule) {
-  return downsample_where(fine_geometry, factors, rule, [&fine](std::int64_t v) { return fine[v] != 0; });
+  return downsample_where(fine_geometry, factors, rule,
+                          [voxels = fine.data()](std::int64_t v) { return voxels[v] != 0; });
 }
 
 namespace {
 
-// Calls visit(begin, end, value) for each run [begin, end) of fine voxels
-// that lie in one row and one block, with the value of that block.
+// Calls visit(row, block_row, block_of, repeats) for each row of fine voxels
+// `row`: block_row holds the values of its blocks, block_of[i] is the block
+// of column i, and `repeats` is true when the row above (row - width) lies in
+// the same blocks. The rows are written voxel by voxel rather than by a fill
+// call per block: a call per run of a few voxels costs more than the run in
+// WebAssembly.
 template <class Visit>
-void for_each_block_run(const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors,
+void for_each_block_row(Mask& fine, const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors,
                         Visit&& visit) {
   const Geometry coarse_geometry = block_geometry(fine_geometry, factors);
-  const auto& n = fine_geometry.size;
-  const auto& m = coarse_geometry.size;
-  parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
+  const std::int64_t nx = fine_geometry.size[0], ny = fine_geometry.size[1];
+  const std::int64_t mx = coarse_geometry.size[0], my = coarse_geometry.size[1];
+  std::vector<std::int32_t> block_of(static_cast<std::size_t>(nx));
+  for (std::int64_t i = 0; i < nx; ++i) block_of[i] = static_cast<std::int32_t>(i / factors[0]);
+  parallel_for(0, fine_geometry.size[2], [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t k = begin; k < end; ++k)
-      for (std::int64_t j = 0; j < n[1]; ++j) {
-        const std::uint8_t* block_row =
-            coarse.data() + coarse_geometry.linear_index(0, j / factors[1], k / factors[2]);
-        const std::int64_t row = fine_geometry.linear_index(0, j, k);
-        for (std::int64_t b = 0; b < m[0]; ++b)
-          visit(row + b * factors[0], row + std::min(n[0], (b + 1) * factors[0]), block_row[b]);
+      for (std::int64_t j = 0; j < ny; ++j) {
+        const std::uint8_t* block_row = coarse.data() + ((k / factors[2]) * my + j / factors[1]) * mx;
+        visit(fine.data() + (k * ny + j) * nx, block_row, block_of.data(), j % factors[1] != 0);
       }
   });
 }
@@ -59,16 +64,25 @@ void for_each_block_run(const Geometry& fine_geometry, const Mask& coarse, const
 
 Mask upsample(const Mask& coarse, const Geometry& fine_geometry, const BlockFactors& factors) {
   Mask fine(fine_geometry.voxel_count());
-  for_each_block_run(fine_geometry, coarse, factors, [&](std::int64_t begin, std::int64_t end, std::uint8_t value) {
-    std::fill(fine.begin() + begin, fine.begin() + end, value);
-  });
+  const std::int64_t nx = fine_geometry.size[0];
+  for_each_block_row(fine, fine_geometry, coarse, factors,
+                     [nx](std::uint8_t* row, const std::uint8_t* block_row, const std::int32_t* block_of, bool repeats) {
+                       if (repeats) {
+                         std::memcpy(row, row - nx, static_cast<std::size_t>(nx));
+                         return;
+                       }
+                       for (std::int64_t i = 0; i < nx; ++i) row[i] = block_row[block_of[i]];
+                     });
   return fine;
 }
 
 void clear_outside_blocks(Mask& fine, const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors) {
-  for_each_block_run(fine_geometry, coarse, factors, [&](std::int64_t begin, std::int64_t end, std::uint8_t value) {
-    if (!value) std::fill(fine.begin() + begin, fine.begin() + end, 0);
-  });
+  const std::int64_t nx = fine_geometry.size[0];
+  for_each_block_row(fine, fine_geometry, coarse, factors,
+                     [nx](std::uint8_t* row, const std::uint8_t* block_row, const std::int32_t* block_of, bool) {
+                       for (std::int64_t i = 0; i < nx; ++i)
+                         if (!block_row[block_of[i]]) row[i] = 0;
+                     });
 }
 
 }  // namespace lunglens

@@ -23,8 +23,9 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   BlockFactors factors = block_factors_for(ct.geometry, kBlockMm);
   factors[2] = 1;
   const Geometry coarse_geometry = block_geometry(ct.geometry, factors);
-  const auto is_tissue = [&ct, threshold = options.body_threshold_hu](std::int64_t v) {
-    return !ct.padding[v] && ct.hu[v] > threshold;
+  const auto is_tissue = [padding = ct.padding.data(), hu = ct.hu.data(),
+                          threshold = options.body_threshold_hu](std::int64_t v) {
+    return !padding[v] && hu[v] > threshold;
   };
   Mask coarse = downsample_where(ct.geometry, factors, BlockRule::majority, is_tissue);
 
@@ -41,6 +42,9 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   std::uint8_t* body_voxels = body.data();
   const std::uint8_t* padding = ct.padding.data();
   const std::uint8_t* blocks = coarse.data();
+  std::vector<std::int32_t> block_of_column(static_cast<std::size_t>(nx));
+  for (std::int64_t i = 0; i < nx; ++i) block_of_column[i] = static_cast<std::int32_t>(i / block_x);
+  const std::int32_t* block_of = block_of_column.data();
   parallel_for(0, ct.geometry.size[2], [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::uint8_t> expanded(static_cast<std::size_t>(nx));  // Block values of one row, per voxel.
     std::uint8_t* const blocks_at_voxels = expanded.data();
@@ -48,9 +52,7 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
       for (std::int64_t j = 0; j < ny; ++j) {
         if (j % block_y == 0) {
           const std::uint8_t* block_row = blocks + (k * coarse_geometry.size[1] + j / block_y) * blocks_x;
-          for (std::int64_t b = 0; b < blocks_x; ++b)
-            std::fill(blocks_at_voxels + b * block_x, blocks_at_voxels + std::min(nx, (b + 1) * block_x),
-                      std::uint8_t(block_row[b] != 0));
+          for (std::int64_t i = 0; i < nx; ++i) blocks_at_voxels[i] = block_row[block_of[i]] != 0;
         }
         const std::uint8_t* padding_row = padding + (k * ny + j) * nx;
         std::uint8_t* body_row = body_voxels + (k * ny + j) * nx;

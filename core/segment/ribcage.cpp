@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "parallel/parallel_for.h"
 
@@ -102,7 +103,9 @@ Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptio
   const auto margin_j = static_cast<std::int64_t>(options.ribcage_padding_margin_mm / geometry.spacing_mm[1]);
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
     const std::int64_t nx = n[0], ny = n[1];
-    const float bone_min_hu = options.bone_min_hu;
+    // float(hu) > bone_min_hu exactly when hu > floor(bone_min_hu), for whole numbers.
+    const auto bone_floor_hu =
+        static_cast<std::int32_t>(std::clamp(std::floor(double(options.bone_min_hu)), -65536.0, 65536.0));
     for (std::int64_t k = begin; k < end; ++k) {
       // 1. The outermost bone pixels of each row span the same hull as all of
       //    them. Bone-like values at the edge of the reconstruction circle are
@@ -117,12 +120,10 @@ Ribcage ribcage_hull(const CanonicalCt& ct, const Mask& body, const SegmentOptio
         const std::uint8_t* const padding_row = slice_padding + j * nx;
         const std::int16_t* const hu_row = slice_hu + j * nx;
         std::int64_t first = -1, last = -1;
+        for (std::int64_t i = 0; i < nx; ++i) body_pixels += body_row[i] != 0;
         for (std::int64_t i = 0; i < nx; ++i) {
-          if (!body_row[i]) continue;
-          ++body_pixels;
-          if (padding_row[i] || float(hu_row[i]) <= bone_min_hu ||
-              near_padding(slice_padding, nx, ny, i, j, margin_i, margin_j))
-            continue;
+          const bool bone = (body_row[i] != 0) & (padding_row[i] == 0) & (hu_row[i] > bone_floor_hu);
+          if (!bone || near_padding(slice_padding, nx, ny, i, j, margin_i, margin_j)) continue;
           ++bone_pixels;
           if (first < 0) first = i;
           last = i;
