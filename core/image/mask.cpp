@@ -24,6 +24,9 @@ IndexBox bounding_box_where(const std::vector<std::uint8_t>& voxels, const Geome
   IndexBox box;
   box.begin = {n[0], n[1], n[2]};
   box.end = {0, 0, 0};
+  // Most rows are empty or start with a long run of zeros. Where zero never
+  // matches, such runs are skipped 8 voxels at a time.
+  const bool skip_zero_words = !matches(0);
   std::mutex merge;
   parallel_for(0, n[2], [&](std::int64_t k_begin, std::int64_t k_end) {
     IndexBox part;
@@ -33,9 +36,13 @@ IndexBox bounding_box_where(const std::vector<std::uint8_t>& voxels, const Geome
       for (std::int64_t j = 0; j < n[1]; ++j) {
         const std::uint8_t* row = voxels.data() + geometry.linear_index(0, j, k);
         std::int64_t first = 0;
+        if (skip_zero_words)
+          while (first + 8 <= n[0] && mask_word(row + first) == 0) first += 8;
         while (first < n[0] && !matches(row[first])) ++first;
         if (first == n[0]) continue;
         std::int64_t last = n[0] - 1;
+        if (skip_zero_words)
+          while (last - 8 >= first && mask_word(row + last - 7) == 0) last -= 8;
         while (!matches(row[last])) --last;
         part.begin = {std::min(part.begin[0], first), std::min(part.begin[1], j), std::min(part.begin[2], k)};
         part.end = {std::max(part.end[0], last + 1), std::max(part.end[1], j + 1), std::max(part.end[2], k + 1)};

@@ -37,12 +37,11 @@ Mask downsample(const Mask& fine, const Geometry& fine_geometry, const BlockFact
 
 namespace {
 
-// Calls visit(row, block_row, block_of, repeats) for each row of fine voxels
-// `row`: block_row holds the values of its blocks, block_of[i] is the block
-// of column i, and `repeats` is true when the row above (row - width) lies in
-// the same blocks. The rows are written voxel by voxel rather than by a fill
-// call per block: a call per run of a few voxels costs more than the run in
-// WebAssembly.
+// Calls visit(row, block_row, block_of, repeats) for each row of fine voxels.
+// block_row holds the values of the row's blocks, block_of[i] is the block of
+// column i, and `repeats` is true when the row above (row - width) lies in the
+// same blocks. Rows are written voxel by voxel, because in WebAssembly a fill
+// call per run of a few voxels costs more than the run.
 template <class Visit>
 void for_each_block_row(Mask& fine, const Geometry& fine_geometry, const Mask& coarse, const BlockFactors& factors,
                         Visit&& visit) {

@@ -96,12 +96,22 @@ void add_dense_lung(Mask& air, const Mask& body, const CanonicalCt& ct, const Se
     const std::uint8_t* const padding = ct.padding.data();
     const std::int16_t* const hu = ct.hu.data();
     const float dense_max_hu = options.dense_lung_max_hu;
+    // float(hu) < dense_max_hu exactly when hu < ceil(dense_max_hu), for whole numbers.
+    const auto below_hu = static_cast<std::int32_t>(std::clamp(std::ceil(double(dense_max_hu)), -65536.0, 65536.0));
     const std::int64_t nx = n[0], ny = n[1];
+    std::vector<std::uint8_t> row_candidates(static_cast<std::size_t>(nx));
+    std::uint8_t* const candidates = row_candidates.data();
     for (std::int64_t k = k_begin; k < k_end; ++k)
-      for (std::int64_t j = 0; j < ny; ++j)
-        for (std::int64_t i = 0; i < nx; ++i) {
-          const std::int64_t v = (k * ny + j) * nx + i;
-          if (air_voxels[v] || !body_voxels[v] || padding[v] || float(hu[v]) >= dense_max_hu) continue;
+      for (std::int64_t j = 0; j < ny; ++j) {
+        // The row's candidates come first, from a loop without branches. Only
+        // those few then look at their neighbourhood.
+        const std::int64_t row = (k * ny + j) * nx;
+        for (std::int64_t i = 0; i < nx; ++i)
+          candidates[i] = std::uint8_t(air_voxels[row + i] == 0) & std::uint8_t(body_voxels[row + i] != 0) &
+                          std::uint8_t(padding[row + i] == 0) & std::uint8_t(hu[row + i] < below_hu);
+        for_each_labelled(candidates, nullptr, nx, [&](std::int64_t i) {
+          if (!candidates[i]) return;
+          const std::int64_t v = row + i;
           bool clear = true;
           for (const auto& [di, dj] : disc) {
             const std::int64_t ii = i + di, jj = j + dj;
@@ -116,7 +126,8 @@ void add_dense_lung(Mask& air, const Mask& body, const CanonicalCt& ct, const Se
             }
           }
           if (clear) air_voxels[v] = kDenseLung;
-        }
+        });
+      }
   });
 }
 

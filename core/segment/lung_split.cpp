@@ -131,7 +131,8 @@ LungSplit split_lungs(const Mask& lungs, const Mask& body, const CanonicalCt& ct
     const Mask fine_first = upsample(nearer_first, geometry, factors);
     const bool first_is_left = mean_i(first, coarse_geometry) > mean_i(second, coarse_geometry);
     map_voxels(split.labels, [first_is_left](std::uint8_t lung, std::uint8_t label, std::uint8_t first) {
-      return lung ? ((first != 0) == first_is_left ? kLeft : kRight) : label;
+      if (!lung) return label;
+      return (first != 0) == first_is_left ? kLeft : kRight;
     }, lungs, split.labels, fine_first);
     split.lung_count = 2;
     return split;
