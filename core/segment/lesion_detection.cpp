@@ -133,17 +133,28 @@ void add_consolidation_edges_along_k(std::vector<std::uint8_t>& lesions, const s
   std::mutex merge;
   parallel_for(1, std::max<std::int64_t>(1, n[2] - 1), [&](std::int64_t k_begin, std::int64_t k_end) {
     std::vector<std::int64_t> part;
-    for (std::int64_t v = k_begin * slice; v < k_end * slice; ++v) {
-      if (lesions[v] == consolidation || (lungs[v] != 1 && lungs[v] != 2) || !ct.valid(v)) continue;
-      for (const std::int64_t step : {slice, -slice}) {
-        const std::int64_t inside = v + step, outside = v - step;
-        if (lesions[inside] != consolidation || lesions[outside] == consolidation || !ct.valid(outside)) continue;
-        const float midpoint = 0.5f * (float(ct.hu[inside]) + float(ct.hu[outside]));
-        if (ct.hu[v] >= midpoint && ct.hu[v] <= options.consolidation_max_hu) {
-          part.push_back(v);
-          break;
+    const std::uint8_t* const lesion_voxels = lesions.data();
+    const std::uint8_t* const lung_voxels = lungs.data();
+    const std::uint8_t* const padding = ct.padding.data();
+    const std::int16_t* const hu = ct.hu.data();
+    const float consolidation_max_hu = options.consolidation_max_hu;
+    for (std::int64_t row = k_begin * slice; row < k_end * slice; row += n[0]) {
+      // Only voxels with a lesion above or below can join, so 8-voxel blocks
+      // without one in either neighbouring row are skipped.
+      for_each_labelled(lesion_voxels + row + slice, lesion_voxels + row - slice, n[0], [&](std::int64_t i) {
+        const std::int64_t v = row + i;
+        if (lesion_voxels[v] == consolidation || (lung_voxels[v] != 1 && lung_voxels[v] != 2) || padding[v]) return;
+        for (const std::int64_t step : {slice, -slice}) {
+          const std::int64_t inside = v + step, outside = v - step;
+          if (lesion_voxels[inside] != consolidation || lesion_voxels[outside] == consolidation || padding[outside])
+            continue;
+          const float midpoint = 0.5f * (float(hu[inside]) + float(hu[outside]));
+          if (hu[v] >= midpoint && hu[v] <= consolidation_max_hu) {
+            part.push_back(v);
+            break;
+          }
         }
-      }
+      });
     }
     const std::lock_guard<std::mutex> lock(merge);
     added.insert(added.end(), part.begin(), part.end());
