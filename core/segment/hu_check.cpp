@@ -26,6 +26,19 @@ constexpr int kPeakMaxHu = 200;
 
 constexpr int kOutsideFovHu = -1200;
 
+// Stored values 0..kValues-1 are int16 HU plus kOffset; slot kValues counts padding.
+constexpr std::int64_t kValues = 65536, kOffset = 32768;
+
+// Adds the voxels [first, last) to `tally`: one count per stored value, and
+// padding in slot kValues. Not inlined, because its callers call it once per
+// 1 Mi voxels: a WebAssembly engine moves to optimised code only at the next
+// call of a function, so one long call would run entirely on baseline code
+// in the first analysis after loading.
+[[gnu::noinline]] void tally_values(const std::uint8_t* padding, const std::int16_t* hu, std::int64_t first,
+                                    std::int64_t last, std::uint32_t* tally) {
+  for (std::int64_t v = first; v < last; ++v) ++tally[padding[v] ? kValues : hu[v] + kOffset];
+}
+
 std::string format_percent(double fraction) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f %%", 100.0 * fraction);
@@ -37,7 +50,6 @@ std::string format_percent(double fraction) {
 std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
   // One count per stored value, with padding in the last slot. Every figure
   // below follows from these counts.
-  constexpr std::int64_t kValues = 65536, kOffset = 32768;
   std::vector<std::int64_t> counts(kValues + 1, 0);
   std::mutex merge;
   // About two chunks per thread, so that few of the 512 KiB tallies are zeroed and merged.
@@ -52,7 +64,8 @@ std::optional<Diagnostic> check_hounsfield_units(const CanonicalCt& ct) {
     const std::int16_t* const hu = ct.hu.data();
     for (std::int64_t first = begin; first < end; first += std::int64_t{1} << 31) {
       const std::int64_t last = std::min(end, first + (std::int64_t{1} << 31));
-      for (std::int64_t v = first; v < last; ++v) ++tally[padding[v] ? kValues : hu[v] + kOffset];
+      for (std::int64_t from = first; from < last; from += std::int64_t{1} << 20)
+        tally_values(padding, hu, from, std::min(last, from + (std::int64_t{1} << 20)), tally);
       const std::lock_guard<std::mutex> lock(merge);
       for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += part[c];
       std::fill(part.begin(), part.end(), 0);
