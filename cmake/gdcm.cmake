@@ -37,3 +37,17 @@ if(EMSCRIPTEN)
 else()
   target_link_libraries(lunglens_gdcm INTERFACE -Wl,--start-group ${gdcm_library_files} -Wl,--end-group dl pthread)
 endif()
+
+# The CharLS headers inside GDCM, for decoding JPEG-LS without gdcm::ImageReader
+# (core/dicom/pixel_decoder.cpp). GDCM does not install them, so they are taken
+# from the unpacked source next to the cache; without them that path is left out.
+file(READ "${LUNGLENS_GDCM_PREFIX}/.complete" lunglens_gdcm_version)
+string(STRIP "${lunglens_gdcm_version}" lunglens_gdcm_version)
+get_filename_component(lunglens_gdcm_cache "${LUNGLENS_GDCM_PREFIX}" DIRECTORY)
+set(LUNGLENS_CHARLS_INCLUDE "${lunglens_gdcm_cache}/src/gdcm-${lunglens_gdcm_version}/Utilities/gdcmcharls")
+if(EXISTS "${LUNGLENS_CHARLS_INCLUDE}/charls.h" AND EXISTS "${LUNGLENS_CHARLS_INCLUDE}/publictypes.h")
+  message(STATUS "lunglens: CharLS headers from ${LUNGLENS_CHARLS_INCLUDE}")
+else()
+  message(WARNING "lunglens: no CharLS headers at ${LUNGLENS_CHARLS_INCLUDE}; JPEG-LS goes through gdcm::ImageReader")
+  set(LUNGLENS_CHARLS_INCLUDE "")
+endif()

@@ -100,6 +100,7 @@ struct FileHeader {
   bool has_pixel_data = false;
   bool encapsulated_pixel_data = false;  // Compressed transfer syntax (fragments).
   std::int64_t pixel_data_length = -1;   // Value length in bytes; -1 when undefined or unknown.
+  std::int64_t pixel_data_offset = -1;   // Offset of its first value byte in the file; -1 when unknown.
 
   // Bytes skipped before the data set when a bare data set (no preamble, no
   // file meta) starts after a few stray bytes; 0 for well-formed files.

@@ -73,7 +73,7 @@ PixelDataLocation locate_pixel_data(std::span<const std::uint8_t> bytes, std::in
 // Returns true when the data set contains an element every DICOM object or
 // image has; a "successful" parse of random bytes yields none of them.
 bool has_identifying_element(const gdcm::DataSet& ds) {
-  for (const gdcm::Tag tag : {gdcm::Tag(0x0008, 0x0016), gdcm::Tag(0x0008, 0x0060), gdcm::Tag(0x0020, 0x000e),
+  for (const gdcm::Tag& tag : {gdcm::Tag(0x0008, 0x0016), gdcm::Tag(0x0008, 0x0060), gdcm::Tag(0x0020, 0x000e),
                               gdcm::Tag(0x0028, 0x0010), gdcm::Tag(0x0004, 0x1220)})
     if (ds.FindDataElement(tag)) return true;
   return false;
@@ -360,6 +360,8 @@ HeaderReadResult read_file_header(const InputFile& file, std::size_t file_index)
       const PixelDataLocation location = locate_pixel_data(bytes, position);
       header.has_pixel_data = location.found;
       header.pixel_data_length = location.value_length;
+      if (location.found)
+        header.pixel_data_offset = static_cast<std::int64_t>(header.data_set_offset) + location.value_offset;
       if (location.found && location.value_length >= 0 &&
           location.value_offset + location.value_length > static_cast<std::int64_t>(bytes.size())) {
         result.diagnostics.push_back(file_diagnostic(

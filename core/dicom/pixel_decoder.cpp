@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <new>
+#include <span>
 #include <string>
 
 #include <gdcmImage.h>
@@ -10,6 +12,14 @@
 #include <gdcmSequenceOfFragments.h>
 #include <gdcmTransferSyntax.h>
 
+#ifndef LUNGLENS_CHARLS_DIRECT
+#define LUNGLENS_CHARLS_DIRECT 0
+#endif
+#if LUNGLENS_CHARLS_DIRECT
+#include <charls.h>
+#endif
+
+#include "dicom/encapsulated_frame.h"
 #include "dicom/gdcm_setup.h"
 #include "dicom/span_stream.h"
 
@@ -130,7 +140,49 @@ std::optional<Diagnostic> decode_checked(const InputFile& file, const FileHeader
 
 }  // namespace
 
-std::optional<Diagnostic> decode_pixels(const InputFile& file, const FileHeader& header, DecodedPixels& pixels) {
+bool decode_jpegls_directly(const InputFile& file, const FileHeader& header, DecodedPixels& pixels) {
+#if LUNGLENS_CHARLS_DIRECT
+  const bool jpegls = header.transfer_syntax_uid == "1.2.840.10008.1.2.4.80" ||
+                      header.transfer_syntax_uid == "1.2.840.10008.1.2.4.81";
+  if (!jpegls || !header.encapsulated_pixel_data || header.pixel_data_offset < 0 || header.number_of_frames != 1 ||
+      header.samples_per_pixel != 1 || header.bits_allocated != 16 || header.bits_stored < 9 ||
+      header.bits_stored > 16 || header.high_bit != header.bits_stored - 1 || header.rows <= 0 || header.columns <= 0)
+    return false;
+
+  thread_local std::vector<std::uint8_t> joined;
+  const std::span<const std::uint8_t> codestream = single_frame_bytes(file.bytes, header.pixel_data_offset, joined);
+  if (codestream.empty()) return false;
+  JlsParameters params = {};
+  if (JpegLsReadHeader(codestream.data(), codestream.size(), &params, nullptr) != charls::ApiResult::OK) return false;
+  if (params.width != header.columns || params.height != header.rows || params.components != 1 ||
+      params.bitsPerSample != header.bits_stored || params.allowedLossyError != 0)
+    return false;
+
+  const std::int64_t samples = std::int64_t{header.rows} * header.columns;
+  pixels.buffer.resize(static_cast<std::size_t>(2 * samples));
+  if (JpegLsDecode(pixels.buffer.data(), pixels.buffer.size(), codestream.data(), codestream.size(), &params,
+                   nullptr) != charls::ApiResult::OK)
+    return false;
+
+  pixels.format.bits_allocated = 16;
+  pixels.format.bits_stored = header.bits_stored;
+  pixels.format.high_bit = header.high_bit;
+  pixels.format.is_signed = header.pixel_representation == 1;
+  pixels.frame_samples = samples;
+  pixels.frames = 1;
+  return true;
+#else
+  (void)file;
+  (void)header;
+  (void)pixels;
+  return false;
+#endif
+}
+
+bool jpegls_direct_available() { return LUNGLENS_CHARLS_DIRECT != 0; }
+
+std::optional<Diagnostic> decode_pixels_with_gdcm(const InputFile& file, const FileHeader& header,
+                                                  DecodedPixels& pixels) {
   ensure_gdcm_initialised();
   try {
     return decode_checked(file, header, pixels);
@@ -142,6 +194,15 @@ std::optional<Diagnostic> decode_pixels(const InputFile& file, const FileHeader&
   } catch (...) {
     return decode_error(file, DiagnosticCode::decode_failed, "decoding the Pixel Data failed");
   }
+}
+
+std::optional<Diagnostic> decode_pixels(const InputFile& file, const FileHeader& header, DecodedPixels& pixels) {
+  try {
+    if (decode_jpegls_directly(file, header, pixels)) return std::nullopt;
+  } catch (const std::bad_alloc&) {
+    return decode_error(file, DiagnosticCode::too_large, "out of memory while decoding the Pixel Data");
+  }
+  return decode_pixels_with_gdcm(file, header, pixels);
 }
 
 }  // namespace lunglens

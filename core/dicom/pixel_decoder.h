@@ -30,6 +30,26 @@ struct DecodedPixels {
 // Decodes every frame of `file` into `pixels` (the buffer is reused between
 // calls). Returns the error, naming the file, when GDCM cannot read or decode
 // it or its size differs from what the header declares. Never throws.
+// Single-frame lossless JPEG-LS files of 9 to 16 bits go straight to CharLS
+// (decode_jpegls_directly), every other file through gdcm::ImageReader.
 std::optional<Diagnostic> decode_pixels(const InputFile& file, const FileHeader& header, DecodedPixels& pixels);
+
+// Decodes a single-frame, lossless JPEG-LS file of one sample of 9 to 16 bits
+// with the CharLS library inside GDCM, straight from the fragments in the
+// file bytes. The decoder and the values are those of gdcm::ImageReader, but
+// the data set is not parsed again and the codestream and pixels are not
+// copied through GDCM's buffers. Returns false for every other file, for a
+// codestream CharLS rejects, and in builds without the CharLS headers
+// (jpegls_direct_available()), so that GDCM decodes the file and names any
+// fault. May throw std::bad_alloc.
+bool decode_jpegls_directly(const InputFile& file, const FileHeader& header, DecodedPixels& pixels);
+
+// Returns true when this build has decode_jpegls_directly.
+bool jpegls_direct_available();
+
+// Decodes through gdcm::ImageReader only, never directly; for tests that
+// compare the two paths. Never throws.
+std::optional<Diagnostic> decode_pixels_with_gdcm(const InputFile& file, const FileHeader& header,
+                                                  DecodedPixels& pixels);
 
 }  // namespace lunglens
