@@ -225,10 +225,12 @@ Mask erosion_candidates(const Mask& mask, const Geometry& geometry, const Ellips
   }
   Mask candidates = erode_along(erode_along(erode_along(mask, geometry, 0, box[0]), geometry, 1, box[1]), geometry,
                                 2, box[2]);
-  map_voxels(candidates, [](std::uint8_t c, std::uint8_t r) { return c && r; }, candidates, rows);
+  map_voxels(candidates, [](std::uint8_t candidate, std::uint8_t in_rows) { return candidate && in_rows; }, candidates,
+             rows);
   for (int a = 1; a < 3; ++a) {
     const Mask along = erode_along(mask, geometry, a, segment[a]);
-    map_voxels(candidates, [](std::uint8_t c, std::uint8_t a) { return c && a; }, candidates, along);
+    map_voxels(candidates, [](std::uint8_t candidate, std::uint8_t kept) { return candidate && kept; }, candidates,
+               along);
   }
   return candidates;
 }

@@ -83,7 +83,24 @@ struct SliceTally {
   std::array<SideTally, 2> sides;
   std::int64_t airway_voxels = 0;
   std::int64_t lesions_outside_lung = 0;
+
+  // Returns the side (0 right, 1 left) of a voxel with these labels, or -1
+  // after counting an airway voxel or a lesion outside the lungs.
+  int side_or_count_outside(std::uint8_t label, std::uint8_t lesion) {
+    const int side = side_of(label);
+    if (side >= 0) return side;
+    if (label == kAirway) ++airway_voxels;
+    if (lesion != 0) ++lesions_outside_lung;
+    return -1;
+  }
 };
+
+// Counts a lung voxel and its lesion label in the counts of its zone.
+void count_in_zone(std::array<std::int64_t, 3>& zone_counts, std::uint8_t lesion) {
+  ++zone_counts[0];
+  if (lesion == kGroundGlass) ++zone_counts[1];
+  if (lesion == kConsolidation) ++zone_counts[2];
+}
 
 ExtentTally measure_extents(const LungSegmentation& segmentation, const ZPlane& plane) {
   const Geometry& g = segmentation.geometry;
@@ -171,23 +188,15 @@ void measure_int16_slices(const std::int16_t* hu, const HuVolume& volume, const 
         const std::int16_t* const values = hu + row;
         std::array<std::int64_t, 2> row_hu_sum{0, 0};
         for_each_labelled(lungs, lesions, nx, [&](std::int64_t i) {
-          const std::uint8_t label = lungs[i];
           const std::uint8_t lesion = lesions != nullptr ? lesions[i] : 0;
-          const int side = side_of(label);
-          if (side < 0) {
-            if (label == kAirway) ++tally.airway_voxels;
-            if (lesion != 0) ++tally.lesions_outside_lung;
-            return;
-          }
+          const int side = tally.side_or_count_outside(lungs[i], lesion);
+          if (side < 0) return;
 
           SideTally& side_tally = tally.sides[side];
-          const int zone = row_zone[side] >= 0 ? row_zone[side]
-                                               : static_cast<int>(extents[side]->zone_of(
-                                                     row_z + static_cast<double>(i) * plane.dz_di));
-          auto& zone_counts = side_tally.zone_counts[zone];
-          ++zone_counts[0];
-          if (lesion == kGroundGlass) ++zone_counts[1];
-          if (lesion == kConsolidation) ++zone_counts[2];
+          int zone = row_zone[side];
+          if (zone < 0)
+            zone = static_cast<int>(extents[side]->zone_of(row_z + static_cast<double>(i) * plane.dz_di));
+          count_in_zone(side_tally.zone_counts[zone], lesion);
 
           if (padding != nullptr && padding[i] != 0) {
             ++side_tally.excluded_voxels;
@@ -222,22 +231,13 @@ void measure_slices(const HuValue* hu, const HuVolume& volume, const LungSegment
         const std::uint8_t* lesion_row = has_lesions ? segmentation.lesions.data() + row : nullptr;
         for_each_labelled(segmentation.lungs.data() + row, lesion_row, g.size[0], [&](std::int64_t i) {
           const std::int64_t index = row + i;
-          const std::uint8_t label = segmentation.lungs[index];
           const std::uint8_t lesion = has_lesions ? segmentation.lesions[index] : 0;
-          const int side = side_of(label);
-          if (side < 0) {
-            if (label == kAirway) ++tally.airway_voxels;
-            if (lesion != 0) ++tally.lesions_outside_lung;
-            return;
-          }
+          const int side = tally.side_or_count_outside(segmentation.lungs[index], lesion);
+          if (side < 0) return;
 
           SideTally& side_tally = tally.sides[side];
           const double z = row_z + static_cast<double>(i) * plane.dz_di;
-          const auto zone = static_cast<int>(extents[side]->zone_of(z));
-          auto& zone_counts = side_tally.zone_counts[zone];
-          ++zone_counts[0];
-          if (lesion == kGroundGlass) ++zone_counts[1];
-          if (lesion == kConsolidation) ++zone_counts[2];
+          count_in_zone(side_tally.zone_counts[static_cast<int>(extents[side]->zone_of(z))], lesion);
 
           const double value = static_cast<double>(hu[index]);
           if ((has_padding && volume.padding_mask[index] != 0) || !std::isfinite(value)) {

@@ -30,10 +30,10 @@ constexpr int kOutsideFovHu = -1200;
 constexpr std::int64_t kValues = 65536, kOffset = 32768;
 
 // Adds the voxels [first, last) to `tally`: one count per stored value, and
-// padding in slot kValues. Not inlined, because its callers call it once per
-// 1 Mi voxels: a WebAssembly engine moves to optimised code only at the next
-// call of a function, so one long call would run entirely on baseline code
-// in the first analysis after loading.
+// padding in slot kValues. It is not inlined, and callers call it once per
+// 1 Mi voxels, because a WebAssembly engine moves to optimised code only at
+// the next call of a function. One long call would run on baseline code
+// throughout the first analysis after loading.
 [[gnu::noinline]] void tally_values(const std::uint8_t* padding, const std::int16_t* hu, std::int64_t first,
                                     std::int64_t last, std::uint32_t* tally) {
   for (std::int64_t v = first; v < last; ++v) ++tally[padding[v] ? kValues : hu[v] + kOffset];

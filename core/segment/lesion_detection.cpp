@@ -237,8 +237,8 @@ std::vector<std::uint8_t> detect_lesions(const std::vector<std::uint8_t>& lungs,
   // left is a lung voxel within the lesion range.
   std::vector<std::uint8_t> lesions(lungs.size(), 0);
   const auto consolidation_min_hu = options.consolidation_min_hu;
-  map_voxels(lesions, [consolidation_min_hu](std::uint8_t d, std::int16_t hu) {
-    if (!d) return std::uint8_t{0};
+  map_voxels(lesions, [consolidation_min_hu](std::uint8_t is_dense, std::int16_t hu) {
+    if (!is_dense) return std::uint8_t{0};
     return static_cast<std::uint8_t>(float(hu) >= consolidation_min_hu ? LesionLabel::consolidation
                                                                        : LesionLabel::ground_glass);
   }, dense, ct.hu);

@@ -95,9 +95,9 @@ void add_dense_lung(Mask& air, const Mask& body, const CanonicalCt& ct, const Se
     const std::uint8_t* const body_voxels = body.data();
     const std::uint8_t* const padding = ct.padding.data();
     const std::int16_t* const hu = ct.hu.data();
-    const float dense_max_hu = options.dense_lung_max_hu;
-    // float(hu) < dense_max_hu exactly when hu < ceil(dense_max_hu), for whole numbers.
-    const auto below_hu = static_cast<std::int32_t>(std::clamp(std::ceil(double(dense_max_hu)), -65536.0, 65536.0));
+    // float(hu) < dense_lung_max_hu exactly when hu < ceil(dense_lung_max_hu), for whole numbers.
+    const auto below_hu =
+        static_cast<std::int32_t>(std::clamp(std::ceil(double(options.dense_lung_max_hu)), -65536.0, 65536.0));
     const std::int64_t nx = n[0], ny = n[1];
     std::vector<std::uint8_t> row_candidates(static_cast<std::size_t>(nx));
     std::uint8_t* const candidates = row_candidates.data();
@@ -120,7 +120,7 @@ void add_dense_lung(Mask& air, const Mask& body, const CanonicalCt& ct, const Se
               break;
             }
             const std::int64_t w = (k * ny + jj) * nx + ii;
-            if (!body_voxels[w] || padding[w] || float(hu[w]) >= dense_max_hu) {
+            if (!body_voxels[w] || padding[w] || hu[w] >= below_hu) {
               clear = false;
               break;
             }
