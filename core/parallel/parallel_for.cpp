@@ -19,14 +19,40 @@ namespace {
 
 std::atomic<int> requested_threads{0};
 
+// Read once. Under Node, Emscripten implements hardware_concurrency() with
+// os.cpus(), which reads the CPU list again on every call (0.14 s in total
+// over one analysis of a 261-slice series, in a CPU profile).
 int default_thread_count() {
 #if LUNGLENS_HAS_THREADS
-  const unsigned hardware = std::thread::hardware_concurrency();
-  return hardware == 0 ? 1 : static_cast<int>(hardware);
+  static const int hardware = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, hardware);
 #else
   return 1;
 #endif
 }
+
+#if LUNGLENS_HAS_THREADS
+// The range of one parallel_for call, handed out in chunks through `next`.
+struct ChunkQueue {
+  const std::function<void(std::int64_t, std::int64_t)>* body;
+  std::atomic<std::int64_t> next;
+  std::int64_t end;
+  std::int64_t chunk;
+};
+
+// Calls body over chunks from the queue until the range is used up. With
+// Emscripten's exceptions, every call made inside a try block goes through a
+// JavaScript trampoline, and 64-bit arguments through a second one. So the
+// try is around this function, which is kept out of line, has no objects to
+// destroy and takes one pointer: its calls of body are then direct.
+[[gnu::noinline]] void run_chunks(ChunkQueue* queue) {
+  for (;;) {
+    const std::int64_t chunk_begin = queue->next.fetch_add(queue->chunk);
+    if (chunk_begin >= queue->end) return;
+    (*queue->body)(chunk_begin, std::min(queue->end, chunk_begin + queue->chunk));
+  }
+}
+#endif
 
 }  // namespace
 
@@ -55,24 +81,17 @@ void parallel_for(std::int64_t begin, std::int64_t end,
   // uneven chunks (e.g. slices with more tissue) balance out. Many calls of
   // `body` also let a WebAssembly engine switch to optimised code during the
   // loop: V8 does so only from the next call of a function, never inside a running one.
-  const std::int64_t chunk = std::max<std::int64_t>(min_chunk, total / (threads * 32));
-  std::atomic<std::int64_t> next{begin};
+  ChunkQueue queue{&body, begin, end, std::max<std::int64_t>(min_chunk, total / (threads * 32))};
   std::exception_ptr first_error;
   std::mutex error_mutex;
 
   auto worker = [&]() {
-    for (;;) {
-      const std::int64_t chunk_begin = next.fetch_add(chunk);
-      if (chunk_begin >= end) return;
-      const std::int64_t chunk_end = std::min(end, chunk_begin + chunk);
-      try {
-        body(chunk_begin, chunk_end);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
-        next.store(end);
-        return;
-      }
+    try {
+      run_chunks(&queue);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!first_error) first_error = std::current_exception();
+      queue.next.store(end);
     }
   };
 
