@@ -1,6 +1,10 @@
 #include "text/number_text.h"
 
+#include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <iomanip>
 #include <locale>
 #include <sstream>
@@ -38,12 +42,31 @@ std::optional<double> parse_double(std::string_view text) {
   if (text.empty() || text.size() > 64 || !is_decimal_syntax(text)) return std::nullopt;
   if (text.front() == '+') text.remove_prefix(1);
 
-  // Streams in the classic locale, because strtod follows LC_NUMERIC.
+  // A conversion that ignores the locale and rounds correctly. libstdc++ has
+  // std::from_chars for double. Emscripten's libc++ 14 does not, but its musl
+  // strtod always reads '.'. Other libraries use a classic-locale stream,
+  // which is slower (a stream is built per call, thousands per series).
+  double value = 0.0;
+#if defined(__GLIBCXX__)
+  const char* last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(text.data(), last, value);
+  if (error != std::errc() || end != last) return std::nullopt;
+#elif defined(__EMSCRIPTEN__)
+  char buffer[72];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  char* end = nullptr;
+  errno = 0;
+  value = std::strtod(buffer, &end);
+  if (end != buffer + text.size()) return std::nullopt;
+  if (errno == ERANGE && value == 0.0) return std::nullopt;  // Underflow, as from_chars reports it.
+#else
   std::istringstream stream{std::string(text)};
   stream.imbue(std::locale::classic());
-  double value = 0.0;
   stream >> value;
-  if (stream.fail() || !std::isfinite(value)) return std::nullopt;
+  if (stream.fail()) return std::nullopt;
+#endif
+  if (!std::isfinite(value)) return std::nullopt;
   return value;
 }
 

@@ -12,6 +12,10 @@ TEST_SUITE("text") {
     CHECK(parse_double("+2.5") == 2.5);
     CHECK(parse_double("1e5") == 100000.0);
     CHECK(parse_double(".5") == 0.5);
+    CHECK(parse_double("-0.000000001234") == -1.234e-9);
+    CHECK(parse_double("2.5e-310") == 2.5e-310);  // Subnormal, still representable.
+    CHECK(parse_double("0.30000000000000004") == 0.1 + 0.2);
+    CHECK(parse_double("1234567890123456789012345678901234567890") == 1.2345678901234568e39);
   }
 
   TEST_CASE("parse_double rejects other text") {
@@ -22,6 +26,8 @@ TEST_SUITE("text") {
     CHECK_FALSE(parse_double("nan").has_value());
     CHECK_FALSE(parse_double("0x10").has_value());
     CHECK_FALSE(parse_double("1e999").has_value());
+    CHECK_FALSE(parse_double("1e-999").has_value());
+    CHECK_FALSE(parse_double(std::string(65, '1')).has_value());
     CHECK_FALSE(parse_double("1.2.3").has_value());
     CHECK_FALSE(parse_double("-").has_value());
     CHECK_FALSE(parse_double("1e").has_value());
