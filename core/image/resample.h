@@ -46,38 +46,57 @@ void clear_outside_blocks(Mask& fine, const Geometry& fine_geometry, const Mask&
 
 namespace detail {
 
-// Adds to counts[b] the voxels v of the row starting at `row` (`width`
-// voxels) in block b of `factor` voxels for which is_set(v) is true. The
-// common factors get a loop of fixed length, which the compiler can unroll.
-template <std::int64_t Factor, class IsSet>
-std::int64_t count_full_blocks(std::int64_t row, std::int64_t blocks, std::int32_t* counts, const IsSet& is_set) {
+// Sets counts[b] to the sum of column_counts over block b's `factor` columns
+// (fewer in the last block when `width` is not a multiple). The common
+// factors get a loop of fixed length, which the compiler can unroll.
+template <std::int64_t Factor, class Count>
+std::int64_t add_full_blocks(const Count* column_counts, std::int64_t blocks, std::int32_t* counts) {
   for (std::int64_t b = 0; b < blocks; ++b) {
-    std::int32_t count = 0;
-    for (std::int64_t i = 0; i < Factor; ++i) count += is_set(row + b * Factor + i) ? 1 : 0;
-    counts[b] += count;
+    std::int32_t sum = 0;
+    for (std::int64_t i = 0; i < Factor; ++i) sum += column_counts[b * Factor + i];
+    counts[b] = sum;
   }
   return blocks;
 }
 
-template <class IsSet>
-void count_row_blocks(std::int64_t row, std::int64_t width, std::int64_t factor, std::int32_t* counts,
-                      const IsSet& is_set) {
+template <class Count>
+void add_block_sums(const Count* column_counts, std::int64_t width, std::int64_t factor, std::int32_t* counts) {
   const std::int64_t full = width / factor;
   std::int64_t done = 0;
   switch (factor) {
-    case 1: done = count_full_blocks<1>(row, full, counts, is_set); break;
-    case 2: done = count_full_blocks<2>(row, full, counts, is_set); break;
-    case 3: done = count_full_blocks<3>(row, full, counts, is_set); break;
-    case 4: done = count_full_blocks<4>(row, full, counts, is_set); break;
-    case 5: done = count_full_blocks<5>(row, full, counts, is_set); break;
-    case 6: done = count_full_blocks<6>(row, full, counts, is_set); break;
+    case 1: done = add_full_blocks<1>(column_counts, full, counts); break;
+    case 2: done = add_full_blocks<2>(column_counts, full, counts); break;
+    case 3: done = add_full_blocks<3>(column_counts, full, counts); break;
+    case 4: done = add_full_blocks<4>(column_counts, full, counts); break;
+    case 5: done = add_full_blocks<5>(column_counts, full, counts); break;
+    case 6: done = add_full_blocks<6>(column_counts, full, counts); break;
     default: break;
   }
   for (std::int64_t b = done; b * factor < width; ++b) {
-    std::int32_t count = 0;
-    for (std::int64_t i = b * factor; i < std::min(width, (b + 1) * factor); ++i) count += is_set(row + i) ? 1 : 0;
-    counts[b] += count;
+    std::int32_t sum = 0;
+    const std::int64_t last = std::min(width, (b + 1) * factor);
+    for (std::int64_t i = b * factor; i < last; ++i) sum += column_counts[i];
+    counts[b] = sum;
   }
+}
+
+// Sets counts[b] (b along the columns i) to the voxels v of one block row
+// for which is_set(v) is true. The rows of the block row are first added up
+// column by column, a loop without branches that the compiler vectorises,
+// then each block sums its columns. `Count` must hold the block's rows.
+template <class Count, class IsSet>
+void count_block_row(const Geometry& geometry, std::int64_t j_begin, std::int64_t j_end, std::int64_t k_begin,
+                     std::int64_t k_end, std::int64_t factor, std::vector<Count>& column_counts, std::int32_t* counts,
+                     const IsSet& is_set) {
+  const std::int64_t width = geometry.size[0];
+  Count* const columns = column_counts.data();
+  std::fill_n(columns, width, Count{0});
+  for (std::int64_t k = k_begin; k < k_end; ++k)
+    for (std::int64_t j = j_begin; j < j_end; ++j) {
+      const std::int64_t row = geometry.linear_index(0, j, k);
+      for (std::int64_t i = 0; i < width; ++i) columns[i] = static_cast<Count>(columns[i] + (is_set(row + i) ? 1 : 0));
+    }
+  add_block_sums(columns, width, factor, counts);
 }
 
 }  // namespace detail
@@ -94,30 +113,43 @@ Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors
   const auto extent = [&](int axis, std::int64_t block) {
     return std::min(n[axis], (block + 1) * factors[axis]) - block * factors[axis];
   };
+  std::vector<std::int32_t> x_extent(static_cast<std::size_t>(m[0]));
+  for (std::int64_t b = 0; b < m[0]; ++b) x_extent[b] = static_cast<std::int32_t>(extent(0, b));
+  // 16-bit column counts (8 per SIMD vector) unless a block has more rows.
+  const bool narrow = factors[1] * factors[2] <= 0xffff;
   parallel_for(0, m[2], [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::int32_t> set_count(static_cast<std::size_t>(m[0] * m[1]));
-    for (std::int64_t ck = begin; ck < end; ++ck) {
-      std::fill(set_count.begin(), set_count.end(), 0);
-      for (std::int64_t k = ck * factors[2]; k < std::min(n[2], (ck + 1) * factors[2]); ++k)
-        for (std::int64_t j = 0; j < n[1]; ++j) {
-          const std::int64_t row = fine_geometry.linear_index(0, j, k);
-          std::int32_t* counts = set_count.data() + (j / factors[1]) * m[0];
-          detail::count_row_blocks(row, n[0], factors[0], counts, is_set);
-        }
+    std::vector<std::uint16_t> narrow_counts(narrow ? static_cast<std::size_t>(n[0]) : 0);
+    std::vector<std::int32_t> wide_counts(narrow ? 0 : static_cast<std::size_t>(n[0]));
+    std::vector<std::int32_t> block_counts(static_cast<std::size_t>(m[0]));
+    const std::int32_t* const set = block_counts.data();
+    const std::int32_t* const width = x_extent.data();
+    const std::int64_t blocks = m[0];
+    for (std::int64_t ck = begin; ck < end; ++ck)
+      for (std::int64_t cj = 0; cj < m[1]; ++cj) {
+        const std::int64_t j_begin = cj * factors[1], j_end = std::min(n[1], j_begin + factors[1]);
+        const std::int64_t k_begin = ck * factors[2], k_end = std::min(n[2], k_begin + factors[2]);
+        if (narrow)
+          detail::count_block_row(fine_geometry, j_begin, j_end, k_begin, k_end, factors[0], narrow_counts,
+                                  block_counts.data(), is_set);
+        else
+          detail::count_block_row(fine_geometry, j_begin, j_end, k_begin, k_end, factors[0], wide_counts,
+                                  block_counts.data(), is_set);
 
-      for (std::int64_t cj = 0; cj < m[1]; ++cj)
-        for (std::int64_t b = 0; b < m[0]; ++b) {
-          const std::int64_t set = set_count[cj * m[0] + b];
-          const std::int64_t total = extent(0, b) * extent(1, cj) * extent(2, ck);
-          bool value = false;
-          switch (rule) {
-            case BlockRule::any: value = set > 0; break;
-            case BlockRule::majority: value = 2 * set >= total; break;
-            case BlockRule::all: value = set == total; break;
-          }
-          coarse[(ck * m[1] + cj) * m[0] + b] = value;
+        // The rule per block row, in loops without branches.
+        const auto rows = static_cast<std::int32_t>((j_end - j_begin) * (k_end - k_begin));
+        std::uint8_t* const out = coarse.data() + (ck * m[1] + cj) * m[0];
+        switch (rule) {
+          case BlockRule::any:
+            for (std::int64_t b = 0; b < blocks; ++b) out[b] = set[b] > 0;
+            break;
+          case BlockRule::majority:
+            for (std::int64_t b = 0; b < blocks; ++b) out[b] = 2 * set[b] >= width[b] * rows;
+            break;
+          case BlockRule::all:
+            for (std::int64_t b = 0; b < blocks; ++b) out[b] = set[b] == width[b] * rows;
+            break;
         }
-    }
+      }
   });
   return coarse;
 }

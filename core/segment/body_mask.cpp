@@ -25,7 +25,7 @@ Mask body_mask(const CanonicalCt& ct, const SegmentOptions& options) {
   const Geometry coarse_geometry = block_geometry(ct.geometry, factors);
   const auto is_tissue = [padding = ct.padding.data(), hu = ct.hu.data(),
                           threshold = options.body_threshold_hu](std::int64_t v) {
-    return !padding[v] && hu[v] > threshold;
+    return (padding[v] == 0) & (hu[v] > threshold);  // No branch, so the block counting vectorises.
   };
   Mask coarse = downsample_where(ct.geometry, factors, BlockRule::majority, is_tissue);
 

@@ -44,12 +44,15 @@ TEST_CASE("block counts with partial blocks") {
   std::mt19937 random(7);
   for (const auto& [size, factors] : {std::pair{std::array<std::int64_t, 3>{7, 5, 4}, BlockFactors{3, 2, 3}},
                                       std::pair{std::array<std::int64_t, 3>{9, 4, 3}, BlockFactors{4, 3, 1}},
-                                      std::pair{std::array<std::int64_t, 3>{6, 6, 6}, BlockFactors{2, 2, 2}}}) {
+                                      std::pair{std::array<std::int64_t, 3>{6, 6, 6}, BlockFactors{2, 2, 2}},
+                                      std::pair{std::array<std::int64_t, 3>{23, 5, 3}, BlockFactors{7, 2, 2}},
+                                      // More rows per block than 16-bit column counts hold.
+                                      std::pair{std::array<std::int64_t, 3>{3, 256, 257}, BlockFactors{2, 256, 257}}}) {
     Geometry fine;
     fine.size = size;
     const Geometry coarse = block_geometry(fine, factors);
     Mask mask(static_cast<std::size_t>(fine.voxel_count()));
-    for (std::uint8_t& value : mask) value = random() % 2;
+    for (std::uint8_t& value : mask) value = random() % 3;  // Labels 1 and 2 both count as set.
 
     // Reference: every fine voxel adds to the set and total counts of its block.
     std::vector<int> set(static_cast<std::size_t>(coarse.voxel_count()), 0), total(set.size(), 0);
@@ -57,7 +60,7 @@ TEST_CASE("block counts with partial blocks") {
       for (std::int64_t j = 0; j < size[1]; ++j)
         for (std::int64_t i = 0; i < size[0]; ++i) {
           const std::int64_t block = coarse.linear_index(i / factors[0], j / factors[1], k / factors[2]);
-          set[block] += mask[fine.linear_index(i, j, k)];
+          set[block] += mask[fine.linear_index(i, j, k)] != 0;
           ++total[block];
         }
     Mask any(set.size()), majority(set.size()), all(set.size());
@@ -72,7 +75,7 @@ TEST_CASE("block counts with partial blocks") {
 
     const Mask blocks = upsample(majority, fine, factors);
     Mask expected(mask.size());
-    for (std::size_t v = 0; v < mask.size(); ++v) expected[v] = mask[v] && blocks[v];
+    for (std::size_t v = 0; v < mask.size(); ++v) expected[v] = blocks[v] ? mask[v] : 0;
     Mask cleared = mask;
     clear_outside_blocks(cleared, fine, majority, factors);
     CHECK(cleared == expected);
