@@ -38,10 +38,16 @@ Mask threshold_within_unit(const std::vector<float>& squared_distance, bool insi
   return out;
 }
 
-// Per-slice morphology without a distance transform: for each row offset dy
-// the element spans |dx| <= half_width[dy], and a row's distance to its
-// nearest target pixel (two scans) decides each pixel in O(element rows).
-// The element is the same set of offsets as the distance-transform path.
+// Per-slice morphology without a distance transform. For each row offset dy
+// the element spans |dx| <= half_width[dy], so a pixel is hit when a row of
+// the element has a target pixel within that row's half width. The element
+// is the same set of offsets as the distance-transform path.
+//
+// Narrow elements use "levels": for each width w up to the widest, the row's
+// target pixels widened by w, built from shifted copies (vectorised). Wide
+// elements use each pixel's distance to the nearest target (two scans).
+constexpr std::int64_t kMaxLevelWidth = 8;
+
 Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid& element, bool dilation) {
   const auto& n = geometry.size;
   const double sx = geometry.spacing_mm[0], sy = geometry.spacing_mm[1];
@@ -52,26 +58,54 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
     const double remaining = std::max(0.0, double(kUnitWithTolerance) - t * t);
     half_width[dy + rows] = static_cast<std::int64_t>(std::floor(element.radius_mm[0] / sx * std::sqrt(remaining)));
   }
+  const std::int64_t widest = *std::max_element(half_width.begin(), half_width.end());
+  const bool by_levels = widest <= kMaxLevelWidth && widest < n[0];
+  const std::int64_t levels = by_levels ? widest + 1 : 0;
 
   // Dilation looks for foreground within reach; erosion for background.
   // Rows without foreground are skipped: in dilation they hold no target,
   // and in erosion every pixel whose element reaches such a row (offset
   // (0, dy) is always in the element) is eroded, so they are never read.
   const std::uint8_t target = dilation ? 1 : 0;
-  const std::int64_t far = n[0] + 1;
+  // Beyond every width, so that a row without a target never hits (an
+  // element can be wider than the grid).
+  const std::int64_t far = std::max(n[0], widest) + 1;
   const std::int64_t slice_size = n[0] * n[1];
   Mask out(mask.size());
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::int32_t> reach(slice_size);
+    std::vector<std::int32_t> reach(by_levels ? 0 : slice_size);
+    std::vector<std::uint8_t> level_rows(static_cast<std::size_t>(levels * slice_size));
     std::vector<std::int64_t> foreground_rows_before(n[1] + 1);  // Rows with foreground among rows 0..j-1.
     // Local copies, so that the byte stores force no reloads (see map_voxels).
-    const std::int64_t nx = n[0], ny = n[1], element_rows = rows;
-    const bool dilate = dilation;
+    const std::int64_t nx = n[0], ny = n[1], element_rows = rows, level_count = levels;
+    const bool dilate = dilation, use_levels = by_levels, target_set = target != 0;
     const std::int64_t* const widths = half_width.data();
     std::int32_t* const reach_data = reach.data();
+    std::uint8_t* const level_data = level_rows.data();
     std::int64_t* const rows_before = foreground_rows_before.data();
     const std::uint8_t* const mask_data = mask.data();
     std::uint8_t* const out_data = out.data();
+
+    // Sets (first) or ORs into out_row the pixels of row `other` with a target within `width`.
+    const auto add_row_hits = [=](std::uint8_t* out_row, std::int64_t other, std::int64_t width, bool first) {
+      if (use_levels) {
+        const std::uint8_t* const hits = level_data + (other * level_count + width) * nx;
+        if (first) {
+          std::copy(hits, hits + nx, out_row);
+        } else {
+          for (std::int64_t i = 0; i < nx; ++i) out_row[i] |= hits[i];
+        }
+        return;
+      }
+      const std::int32_t* const reach_row = reach_data + other * nx;
+      const auto limit = static_cast<std::int32_t>(width);
+      if (first) {
+        for (std::int64_t i = 0; i < nx; ++i) out_row[i] = reach_row[i] <= limit;
+      } else {
+        for (std::int64_t i = 0; i < nx; ++i) out_row[i] |= reach_row[i] <= limit;
+      }
+    };
+
     for (std::int64_t k = begin; k < end; ++k) {
       const std::uint8_t* slice = mask_data + k * slice_size;
       for (std::int64_t j = 0; j < ny; ++j) {
@@ -80,15 +114,27 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
         rows_before[j + 1] = rows_before[j] + (has_foreground ? 1 : 0);
         if (!has_foreground) continue;
 
+        if (use_levels) {
+          std::uint8_t* const level0 = level_data + j * level_count * nx;
+          for (std::int64_t i = 0; i < nx; ++i) level0[i] = (row[i] != 0) == target_set;
+          for (std::int64_t w = 1; w < level_count; ++w) {
+            std::uint8_t* const level = level0 + w * nx;
+            const std::uint8_t* const previous = level - nx;
+            std::copy(previous, previous + nx, level);
+            for (std::int64_t i = w; i < nx; ++i) level[i] |= level0[i - w];
+            for (std::int64_t i = 0; i + w < nx; ++i) level[i] |= level0[i + w];
+          }
+          continue;
+        }
         std::int32_t* distance = reach_data + j * nx;
         std::int64_t last = -far;
         for (std::int64_t i = 0; i < nx; ++i) {
-          if ((row[i] != 0) == (target != 0)) last = i;
+          if ((row[i] != 0) == target_set) last = i;
           distance[i] = static_cast<std::int32_t>(std::min(i - last, far));
         }
         last = nx + far;
         for (std::int64_t i = nx - 1; i >= 0; --i) {
-          if ((row[i] != 0) == (target != 0)) last = i;
+          if ((row[i] != 0) == target_set) last = i;
           distance[i] = static_cast<std::int32_t>(std::min<std::int64_t>(distance[i], last - i));
         }
       }
@@ -104,25 +150,18 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
           continue;
         }
         // Erosion reaches this point only when row j has foreground, dilation
-        // also without. A pixel is hit when any row of the element has a
-        // target within that row's half width. The rows are ORed in whole,
-        // in loops without branches that the compiler vectorises.
+        // also without. The element's rows are ORed in whole, in loops
+        // without branches that the compiler vectorises.
         std::uint8_t* const out_row = result + j * nx;
-        if (rows_before[j + 1] > rows_before[j]) {
-          const std::int32_t* const own = reach_data + j * nx;
-          const std::int32_t width = static_cast<std::int32_t>(widths[element_rows]);
-          for (std::int64_t i = 0; i < nx; ++i) out_row[i] = own[i] <= width;
-        } else {
-          std::fill(out_row, out_row + nx, 0);
-        }
+        bool first = true;
         const std::int64_t dy0 = std::max(-element_rows, -j), dy1 = std::min(element_rows, ny - 1 - j);
         for (std::int64_t dy = dy0; dy <= dy1; ++dy) {
           const std::int64_t other = j + dy;
-          if (dy == 0 || rows_before[other + 1] == rows_before[other]) continue;
-          const std::int32_t* const reach_row = reach_data + other * nx;
-          const std::int32_t width = static_cast<std::int32_t>(widths[dy + element_rows]);
-          for (std::int64_t i = 0; i < nx; ++i) out_row[i] |= reach_row[i] <= width;
+          if (rows_before[other + 1] == rows_before[other]) continue;
+          add_row_hits(out_row, other, widths[dy + element_rows], first);
+          first = false;
         }
+        if (first) std::fill(out_row, out_row + nx, 0);
         if (!dilate)
           for (std::int64_t i = 0; i < nx; ++i) out_row[i] ^= 1;
       }

@@ -102,10 +102,15 @@ TEST_CASE("per-slice paths match distance transform") {
   for (std::int64_t j = 0; j < 30; ++j)
     for (std::int64_t i = 0; i < 40; ++i)
       mask[geometry.linear_index(i, j, 0)] = ((i * 7 + j * 13) % 11 < 6) || (i > 10 && i < 30 && j > 5 && j < 25);
-  const Ellipsoid element{{2.6, 3.1, 4.0}};
-  CHECK(dilate(mask, geometry, element, FilterScope::per_slice) == dilate(mask, geometry, element));
-  CHECK(erode(mask, geometry, element, FilterScope::per_slice) == erode(mask, geometry, element));
-  CHECK(close(mask, geometry, element, FilterScope::per_slice) == close(mask, geometry, element));
+  // Narrow elements take the widened-rows path, wide ones (more than 8
+  // pixels, or wider than the grid) the distance-scan path.
+  for (const Ellipsoid element : {Ellipsoid{{2.6, 3.1, 4.0}}, Ellipsoid{{0.5, 0.5, 4.0}}, Ellipsoid{{9.0, 7.0, 4.0}},
+                                  Ellipsoid{{30.0, 5.0, 4.0}}}) {
+    CAPTURE(element.radius_mm[0]);
+    CHECK(dilate(mask, geometry, element, FilterScope::per_slice) == dilate(mask, geometry, element));
+    CHECK(erode(mask, geometry, element, FilterScope::per_slice) == erode(mask, geometry, element));
+    CHECK(close(mask, geometry, element, FilterScope::per_slice) == close(mask, geometry, element));
+  }
 }
 
 TEST_CASE("morphology of an empty mask") {
