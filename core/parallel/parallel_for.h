@@ -1,9 +1,10 @@
 // The one source of threads in the core. Stages never start threads of their
-// own; they split work with parallel_for. Each call starts its helper threads
-// and joins them before returning (tens of microseconds natively; in
-// WebAssembly the threads run on Web Workers prestarted by the Emscripten
-// pthread pool). In a WebAssembly build without pthreads everything runs on
-// the calling thread.
+// own; they split work with parallel_for. Its helper threads are started on
+// the first call and then wait for work (in WebAssembly they run on Web
+// Workers prestarted by the Emscripten pthread pool). A parallel_for called
+// from inside a body, or while another thread's call holds the helpers, runs
+// on its calling thread alone. In a WebAssembly build without pthreads
+// everything runs on the calling thread.
 #pragma once
 
 #include <cstdint>
