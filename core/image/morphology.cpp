@@ -56,7 +56,10 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
   for (std::int64_t dy = -rows; dy <= rows; ++dy) {
     const double t = double(dy) * sy / element.radius_mm[1];
     const double remaining = std::max(0.0, double(kUnitWithTolerance) - t * t);
-    half_width[dy + rows] = static_cast<std::int64_t>(std::floor(element.radius_mm[0] / sx * std::sqrt(remaining)));
+    // A half width of the whole row reaches every pixel of it, so wider ones
+    // are clamped to it (which also keeps them within 32-bit distances).
+    const double width = std::floor(element.radius_mm[0] / sx * std::sqrt(remaining));
+    half_width[dy + rows] = static_cast<std::int64_t>(std::min(width, double(n[0])));
   }
   const std::int64_t widest = *std::max_element(half_width.begin(), half_width.end());
   const bool by_levels = widest <= kMaxLevelWidth && widest < n[0];
@@ -67,9 +70,8 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
   // and in erosion every pixel whose element reaches such a row (offset
   // (0, dy) is always in the element) is eroded, so they are never read.
   const std::uint8_t target = dilation ? 1 : 0;
-  // Beyond every width, so that a row without a target never hits (an
-  // element can be wider than the grid).
-  const std::int64_t far = std::max(n[0], widest) + 1;
+  // Beyond every (clamped) width, so that a row without a target never hits.
+  const std::int64_t far = n[0] + 1;
   const std::int64_t slice_size = n[0] * n[1];
   Mask out(mask.size());
   parallel_for(0, n[2], [&](std::int64_t begin, std::int64_t end) {

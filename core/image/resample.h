@@ -136,17 +136,17 @@ Mask downsample_where(const Geometry& fine_geometry, const BlockFactors& factors
                                   block_counts.data(), is_set);
 
         // The rule per block row, in loops without branches.
-        const auto rows = static_cast<std::int32_t>((j_end - j_begin) * (k_end - k_begin));
+        const std::int64_t rows = (j_end - j_begin) * (k_end - k_begin);
         std::uint8_t* const out = coarse.data() + (ck * m[1] + cj) * m[0];
         switch (rule) {
           case BlockRule::any:
             for (std::int64_t b = 0; b < blocks; ++b) out[b] = set[b] > 0;
             break;
           case BlockRule::majority:
-            for (std::int64_t b = 0; b < blocks; ++b) out[b] = 2 * set[b] >= width[b] * rows;
+            for (std::int64_t b = 0; b < blocks; ++b) out[b] = 2 * std::int64_t{set[b]} >= std::int64_t{width[b]} * rows;
             break;
           case BlockRule::all:
-            for (std::int64_t b = 0; b < blocks; ++b) out[b] = set[b] == width[b] * rows;
+            for (std::int64_t b = 0; b < blocks; ++b) out[b] = set[b] == std::int64_t{width[b]} * rows;
             break;
         }
       }

@@ -1,8 +1,9 @@
 // Locale-independent number parsing and formatting that gives the same text
-// natively and in WebAssembly. Emscripten 3.1.6's libc++ lacks the
-// floating-point overloads of std::from_chars and std::to_chars, so these use
-// streams imbued with the classic locale (whatever LC_NUMERIC the host sets).
-// Both libstdc++ and libc++ convert exactly, so the digits agree.
+// natively and in WebAssembly. Parsing uses std::from_chars with libstdc++
+// and musl's strtod in Emscripten (which always reads '.'), formatting a
+// stream imbued with the classic locale, since Emscripten 3.1.6's libc++
+// lacks the floating-point std::from_chars and std::to_chars. All of them
+// convert exactly, so the digits agree.
 #pragma once
 
 #include <optional>
@@ -13,6 +14,8 @@ namespace lunglens {
 
 // Parses the whole of `text` as a finite decimal number ("-12.5", "+1.0E-2",
 // ".5"); "inf", "nan", hex and any blank make it fail, so callers trim first.
+// Values beyond the double range fail, both overflow ("1e999") and underflow
+// to zero ("1e-999"); subnormals ("2.5e-310") parse.
 std::optional<double> parse_double(std::string_view text);
 
 // Formats `value` with 15, 16 or 17 significant digits, the fewest that parse

@@ -65,8 +65,10 @@ TEST_CASE("parallel_for thread count") {
     return ids;
   };
 
+  // 64 chunks of 2 ms: every helper that starts in time takes some.
   const std::set<std::thread::id> all = threads_used();
-  CHECK(all.size() == static_cast<std::size_t>(thread_count()));
+  CHECK(all.size() <= static_cast<std::size_t>(thread_count()));
+  if (thread_count() > 1) CHECK(all.size() > 1);
   CHECK(all.count(std::this_thread::get_id()) == 1);
 
   set_thread_count(1);
