@@ -12,8 +12,9 @@ struct EnvelopeScratch {
   std::vector<float> line;
   std::vector<std::int64_t> vertex;  // Parabola apex positions of the lower envelope.
   std::vector<double> boundary;      // Where parabola q starts to be the lowest.
+  std::vector<double> height;        // f + s2 * v^2 of each envelope parabola.
 
-  explicit EnvelopeScratch(std::int64_t n) : line(n), vertex(n), boundary(n + 1) {}
+  explicit EnvelopeScratch(std::int64_t n) : line(n), vertex(n), boundary(n + 1), height(n) {}
 };
 
 // Replaces line[0..n) by min over p of (spacing * (q - p))^2 + line[p].
@@ -25,6 +26,9 @@ void transform_line(float* line, std::int64_t n, double spacing, EnvelopeScratch
   float* f = scratch.line.data();
   for (std::int64_t q = 0; q < n; ++q) f[q] = line[q];
 
+  // height[h] is f + s2 * v^2 of hull parabola h, kept so that the search
+  // below computes it once per parabola instead of once per comparison.
+  double* height = scratch.height.data();
   std::int64_t hull = -1;  // Index of the last parabola in the envelope.
   for (std::int64_t q = 0; q < n; ++q) {
     if (f[q] == kNoFeature) continue;
@@ -32,13 +36,13 @@ void transform_line(float* line, std::int64_t n, double spacing, EnvelopeScratch
     double start = -std::numeric_limits<double>::infinity();
     while (hull >= 0) {
       const std::int64_t v = vertex[hull];
-      const double fv = f[v] + s2 * double(v) * double(v);
-      start = (fq - fv) / (2.0 * s2 * double(q - v));
+      start = (fq - height[hull]) / (2.0 * s2 * double(q - v));
       if (start > boundary[hull]) break;
       --hull;
     }
     ++hull;
     vertex[hull] = q;
+    height[hull] = fq;
     boundary[hull] = hull == 0 ? -std::numeric_limits<double>::infinity() : start;
   }
   if (hull < 0) return;
