@@ -80,7 +80,7 @@ Mask morph_per_slice(const Mask& mask, const Geometry& geometry, const Ellipsoid
     std::vector<std::int64_t> foreground_rows_before(n[1] + 1);  // Rows with foreground among rows 0..j-1.
     // Local copies, so that the byte stores force no reloads (see map_voxels).
     const std::int64_t nx = n[0], ny = n[1], element_rows = rows, level_count = levels;
-    const bool dilate = dilation, use_levels = by_levels, target_set = target != 0;
+    const bool dilate = dilation, use_levels = level_count > 0, target_set = target != 0;
     const std::int64_t* const widths = half_width.data();
     std::int32_t* const reach_data = reach.data();
     std::uint8_t* const level_data = level_rows.data();

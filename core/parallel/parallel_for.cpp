@@ -69,8 +69,8 @@ void work_on(Job& job) {
   }
 }
 
-// True on pool threads, and on a caller while its job runs: a parallel_for
-// called from inside a body then runs on its own thread.
+// True on pool threads, and on a caller while its job runs. A parallel_for
+// called from inside a body then runs on the calling thread alone.
 thread_local bool inside_job = false;
 
 // Helper threads, started on first use and then waiting for jobs. Starting
@@ -128,6 +128,7 @@ class ThreadPool {
     }
   }
 
+  // Waits for each new job and works on it when `index` is among the helpers it uses.
   void helper_loop(int index) {
     inside_job = true;
     std::uint64_t seen = 0;

@@ -2,7 +2,7 @@
 // own; they split work with parallel_for. Its helper threads are started on
 // the first call and then wait for work (in WebAssembly they run on Web
 // Workers prestarted by the Emscripten pthread pool). A parallel_for called
-// from inside a body, or while another thread's call holds the helpers, runs
+// from inside a body, or while another thread's call is using the helpers, runs
 // on its calling thread alone. In a WebAssembly build without pthreads
 // everything runs on the calling thread.
 #pragma once

@@ -76,8 +76,8 @@ void clear_hull(const Geometry& geometry, std::int64_t k, Ribcage& ribcage) {
 // Returns true when pixel (i, j) of a slice lies within margin_i pixels along
 // its row, or margin_j pixels along its column, of padding (outside the
 // reconstruction circle) or of the grid edge. column_padding[i] counts the
-// padding pixels of column i in rows j - margin_j .. j + margin_j. Only the
-// few bone pixels ask, so the row is searched instead of measured for every pixel.
+// padding pixels of column i in rows j - margin_j .. j + margin_j. It is
+// called for bone pixels only, so the row is searched instead of measured for every pixel.
 bool near_padding(const std::uint8_t* slice_padding, const std::int32_t* column_padding, std::int64_t nx,
                   std::int64_t ny, std::int64_t i, std::int64_t j, std::int64_t margin_i, std::int64_t margin_j) {
   if (i <= margin_i || i >= nx - 1 - margin_i || j <= margin_j || j >= ny - 1 - margin_j) return true;

@@ -66,15 +66,15 @@ TEST_CASE("parallel_for thread count") {
   };
 
   // 64 chunks of 2 ms: every helper that starts in time takes some.
-  const std::set<std::thread::id> all = threads_used();
-  CHECK(all.size() <= static_cast<std::size_t>(thread_count()));
-  if (thread_count() > 1) CHECK(all.size() > 1);
-  CHECK(all.count(std::this_thread::get_id()) == 1);
+  const std::set<std::thread::id> all_threads = threads_used();
+  CHECK(all_threads.size() <= static_cast<std::size_t>(thread_count()));
+  if (thread_count() > 1) CHECK(all_threads.size() > 1);
+  CHECK(all_threads.count(std::this_thread::get_id()) == 1);
 
   set_thread_count(1);
-  const std::set<std::thread::id> one = threads_used();
+  const std::set<std::thread::id> single_thread = threads_used();
   set_thread_count(0);
-  CHECK(one == std::set<std::thread::id>{std::this_thread::get_id()});
+  CHECK(single_thread == std::set<std::thread::id>{std::this_thread::get_id()});
 }
 
 TEST_CASE("parallel_for nested and concurrent calls") {
